@@ -1,0 +1,70 @@
+"""Helpers for baking the template and running commands inside the baked project."""
+
+import fcntl
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+VENVS = TEMPLATE / "build" / "venvs"
+
+# Answers that every bake in the tests gives unless a test says otherwise.
+BASE_ANSWERS = {
+    "project_name": "Bake Test",
+    "aws_region": "eu-west-1",
+    "cognito_user_pool_id": "eu-west-1_AbCdEf123",
+    "cognito_app_client_id": "1example23456789abcdefghij",
+}
+
+
+def project_env(**extra) -> dict:
+    """The environment for commands run in a baked project (no inherited Django config)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO"))}
+    env.pop("VIRTUAL_ENV", None)
+    env.update(extra)
+    return env
+
+
+def run(project: Path, *command: str, check: bool = True, **extra_env) -> subprocess.CompletedProcess:
+    """Run ``command`` in ``project``; on failure, fail the test with its output."""
+    result = subprocess.run(
+        command, cwd=project, env=project_env(**extra_env), capture_output=True, text=True,
+        timeout=900,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} exited {result.returncode}\n"
+            f"--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+def shared_venv(project: Path) -> Path:
+    """A .venv for ``project`` made by its own ``make install``, shared between bakes
+    whose requirement files are identical (so each set is installed once per run)."""
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        digest.update((project / name).read_bytes())
+    venv = VENVS / digest.hexdigest()[:16]
+    VENVS.mkdir(parents=True, exist_ok=True)
+    with open(VENVS / f"{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run(project, "make", "install", f"VENV={venv}", f"PYTHON={sys.executable}")
+    return venv
+
+
+@pytest.fixture
+def bake(cookies):
+    """Bake the template with ``BASE_ANSWERS`` plus the given answers; assert success."""
+
+    def _bake(**answers):
+        result = cookies.bake(extra_context={**BASE_ANSWERS, **answers})
+        assert result.exception is None, result.exception
+        assert result.exit_code == 0
+        return Path(result.project_path)
+
+    return _bake

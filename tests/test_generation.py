@@ -1,0 +1,108 @@
+"""Bake every supported option combination and run each baked project's own checks."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import BASE_ANSWERS, run, shared_venv
+
+SUPPORTED = {
+    "access-docs": {"token_use": "access", "openapi_docs": "y"},
+    "access-nodocs": {"token_use": "access", "openapi_docs": "n"},
+    "id-docs": {"token_use": "id", "openapi_docs": "y"},
+    "id-nodocs": {"token_use": "id", "openapi_docs": "n"},
+    "custom-names": {
+        "project_name": "My Shop-API",
+        "access_token_cookie": "session_jwt",
+        "admin_group": "Shop.Admins",
+        "aws_region": "ap-southeast-2",
+        "cognito_user_pool_id": "ap-southeast-2_Zz9Yy8",
+        "cognito_app_client_id": "abc123",
+    },
+}
+
+LEFTOVER_TAG = re.compile(r"{{\s*cookiecutter\.|{%-?\s|cookiecutter\.")
+
+
+def project_files(project: Path):
+    for path in project.rglob("*"):
+        if path.is_file() and ".venv" not in path.parts and "__pycache__" not in path.parts:
+            yield path
+
+
+@pytest.mark.parametrize("answers", SUPPORTED.values(), ids=SUPPORTED.keys())
+def test_bake_passes_its_own_checks(bake, answers):
+    project = bake(**answers)
+    for path in project_files(project):
+        text = path.read_text(errors="replace")
+        assert not LEFTOVER_TAG.search(text), f"template tag left in {path}"
+    venv = shared_venv(project)
+    python, bin_dir = str(venv / "bin" / "python"), venv / "bin"
+    run(project, str(bin_dir / "ruff"), "check", ".")
+    run(project, str(bin_dir / "ruff"), "format", "--check", ".")
+    run(project, python, "manage.py", "check", "--fail-level", "WARNING")
+    run(project, python, "manage.py", "makemigrations", "--check", "--dry-run")
+    run(project, python, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+
+def test_default_project_slug_is_derived_from_the_name(bake):
+    project = bake(project_name="Orders Service")
+    assert project.name == "orders_service"
+
+
+def read_env(project: Path) -> dict:
+    pairs = (
+        line.split("=", 1)
+        for line in (project / ".env").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    return dict(pairs)
+
+
+def test_env_holds_the_answers_and_a_fresh_secret(bake):
+    first = read_env(bake(token_use="id", access_token_cookie="jwt"))
+    second = read_env(bake())
+    assert first["AWS_COGNITO_REGION"] == BASE_ANSWERS["aws_region"]
+    assert first["AWS_COGNITO_USER_POOL_ID"] == BASE_ANSWERS["cognito_user_pool_id"]
+    assert first["AWS_COGNITO_APP_CLIENT_ID"] == BASE_ANSWERS["cognito_app_client_id"]
+    assert first["ACCESS_TOKEN_KEY"] == "jwt"
+    assert first["AWS_COGNITO_TOKEN_USE"] == "id"
+    assert len(first["DJANGO_SECRET_KEY"]) >= 50
+    assert first["DJANGO_SECRET_KEY"] != second["DJANGO_SECRET_KEY"]
+
+
+def test_env_is_git_ignored_and_example_is_kept(bake):
+    project = bake()
+    ignored = (project / ".gitignore").read_text().splitlines()
+    assert ".env" in ignored and ".env.local" in ignored
+    example = (project / ".env.example").read_text()
+    for name in ("AWS_COGNITO_REGION", "AWS_COGNITO_USER_POOL_ID", "AWS_COGNITO_APP_CLIENT_ID",
+                 "ACCESS_TOKEN_KEY", "DJANGO_SECRET_KEY"):
+        assert f"{name}=" in example
+    assert "DJANGO_SECRET_KEY=change-me" in example
+    assert (project / ".env").stat().st_mode & 0o077 == 0
+
+
+def test_auth_module_is_copied_verbatim(bake):
+    project = bake()
+    template_module = Path(__file__).parent.parent / "{{cookiecutter.project_slug}}" / "djognito"
+    for source in template_module.rglob("*.py"):
+        copied = project / "djognito" / source.relative_to(template_module)
+        assert copied.read_text() == source.read_text()
+
+
+def test_docs_option_off_leaves_no_trace(bake):
+    project = bake(openapi_docs="n")
+    for path in project_files(project):
+        text = path.read_text(errors="replace").lower()
+        assert "spectacular" not in text, f"OpenAPI leftover in {path}"
+
+
+def test_empty_ids_are_reported_by_check_naming_the_variables(bake):
+    project = bake(cognito_user_pool_id="", cognito_app_client_id="")
+    venv = shared_venv(project)
+    result = run(project, str(venv / "bin" / "python"), "manage.py", "check", check=False)
+    assert result.returncode != 0
+    assert "AWS_COGNITO_USER_POOL_ID" in result.stderr
+    assert "AWS_COGNITO_APP_CLIENT_ID" in result.stderr

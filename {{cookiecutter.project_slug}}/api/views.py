@@ -1,0 +1,101 @@
+"""Sample endpoints: public, authenticated, group-gated and per-user data."""
+
+from django.conf import settings
+from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from rest_framework import generics
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from djognito.jwt_utils import get_verifier
+from djognito.permissions import InCognitoGroup
+
+from .models import Note
+from .serializers import MeSerializer, NoteSerializer
+
+
+class PublicView(APIView):
+    """Anyone may call this."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response({"message": "Hello, anyone."})
+
+
+class HealthView(APIView):
+    """Readiness: 200 while the process serves, with the key set's status."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        try:
+            keys = get_verifier().keyset.status()
+        except Exception:
+            keys = {"keys": 0, "age_seconds": None, "configured": False}
+        return Response({"status": "ok", "jwks": keys})
+
+
+@method_decorator(ensure_csrf_cookie, name="get")
+class CsrfView(APIView):
+    """Sets the CSRF cookie and returns its token, for clients that send the token cookie."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response({"csrfToken": get_token(request)})
+
+
+def describe_user(request) -> dict:
+    """The fields of ``MeSerializer`` for the authenticated caller."""
+    user, claims = request.user, request.auth
+    return {
+        "username": user.username,
+        "sub": user.sub,
+        "groups": list(user.groups),
+        "email": user.email,
+        "is_staff": user.is_staff,
+        "token_use": claims.get("token_use", ""),
+        "client_id": claims.get("client_id") or claims.get("aud", ""),
+    }
+
+
+class MeView(APIView):
+    """The caller, as the verified token describes them."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response(MeSerializer(describe_user(request)).data)
+
+
+class AdminView(APIView):
+    """Only members of the admin Cognito group."""
+
+    permission_classes = [IsAuthenticated, InCognitoGroup.of(settings.COGNITO_ADMIN_GROUP)]
+
+    def get(self, request):
+        return Response(
+            {
+                "message": f"Hello, {request.user.username}: you are in the admin group.",
+                "group": settings.COGNITO_ADMIN_GROUP,
+            }
+        )
+
+
+class NoteListView(generics.ListCreateAPIView):
+    """The caller's own notes: list them, or add one."""
+
+    serializer_class = NoteSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return Note.objects.filter(owner_sub=self.request.user.sub)
+
+    def perform_create(self, serializer):
+        serializer.save(owner_sub=self.request.user.sub)

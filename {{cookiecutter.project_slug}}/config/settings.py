@@ -1,0 +1,139 @@
+"""Django settings, read from the environment and the project's ``.env`` files.
+
+Precedence, highest first: real environment variables, ``.env.local`` (written by
+``make cognito-local`` for development), ``.env``.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# read_env never overwrites a variable that is already set, so the first file read wins.
+for env_file in (BASE_DIR / ".env.local", BASE_DIR / ".env"):
+    if env_file.is_file():
+        env.read_env(env_file)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Required outside DEBUG: django-environ names the variable when it is missing.
+SECRET_KEY = (
+    env("DJANGO_SECRET_KEY")
+    if not DEBUG
+    else env("DJANGO_SECRET_KEY", default="django-insecure-development-only")
+)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    # auth is installed for compatibility with third-party apps; no request reads its tables.
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "rest_framework",
+{%- if cookiecutter.openapi_docs == 'y' %}
+    "drf_spectacular",
+{%- endif %}
+    "djognito",
+    "api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Security ---------------------------------------------------------------
+# Behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=on so that Django
+# trusts its X-Forwarded-Proto header; only do so when the proxy always sets it.
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Cognito (read by djognito.conf; checked by `manage.py check`) -----------
+ACCESS_TOKEN_KEY = env("ACCESS_TOKEN_KEY", default="{{ cookiecutter.access_token_cookie }}")
+AWS_COGNITO_REGION = env("AWS_COGNITO_REGION", default="")
+AWS_COGNITO_USER_POOL_ID = env("AWS_COGNITO_USER_POOL_ID", default="")
+AWS_COGNITO_APP_CLIENT_ID = env("AWS_COGNITO_APP_CLIENT_ID", default="")
+AWS_COGNITO_TOKEN_USE = env("AWS_COGNITO_TOKEN_USE", default="{{ cookiecutter.token_use }}")
+AWS_COGNITO_ISSUER = env("AWS_COGNITO_ISSUER", default="")
+AWS_COGNITO_JWKS_URL = env("AWS_COGNITO_JWKS_URL", default="")
+AWS_COGNITO_LEEWAY_SECONDS = env.int("AWS_COGNITO_LEEWAY_SECONDS", default=5)
+AWS_COGNITO_TOKEN_CACHE_SIZE = env.int("AWS_COGNITO_TOKEN_CACHE_SIZE", default=10_000)
+# Group -> Django-style permissions granted by CognitoUser.has_perm().
+AWS_COGNITO_GROUP_PERMISSIONS = {
+    "{{ cookiecutter.admin_group }}": ["api.view_all_notes"],
+}
+COGNITO_ADMIN_GROUP = env("COGNITO_ADMIN_GROUP", default="{{ cookiecutter.admin_group }}")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.CognitoAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+{%- if cookiecutter.openapi_docs == 'y' %}
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+{%- endif %}
+}
+{%- if cookiecutter.openapi_docs == 'y' %}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "{{ cookiecutter.project_name }}",
+    "DESCRIPTION": "{{ cookiecutter.description }}",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+{%- endif %}
+
+# --- Logging ------------------------------------------------------------------
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "djognito": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,25 @@
+"""Settings for the test suite: a fixed test user pool, independent of .env."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from .settings import *  # noqa: F403
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The tests serve their own key set on 127.0.0.1 and sign their own tokens.
+ACCESS_TOKEN_KEY = "{{ cookiecutter.access_token_cookie }}"
+AWS_COGNITO_REGION = "eu-west-1"
+AWS_COGNITO_USER_POOL_ID = "eu-west-1_TestPool1"
+AWS_COGNITO_APP_CLIENT_ID = "testclient1,testclient2"
+AWS_COGNITO_TOKEN_USE = "{{ cookiecutter.token_use }}"
+AWS_COGNITO_ISSUER = ""
+AWS_COGNITO_JWKS_URL = "http://127.0.0.1:9/unset/.well-known/jwks.json"
+COGNITO_ADMIN_GROUP = "{{ cookiecutter.admin_group }}"

@@ -1,0 +1,126 @@
+"""``BaseCognitoAuthentication``: DRF authentication from a Cognito token.
+
+The token comes from ``Authorization: Bearer <token>`` or, when that header is absent,
+from the cookie named by ``ACCESS_TOKEN_KEY``. Subclass it and override
+``attach_attributes(user, request)`` to map claims onto the user.
+"""
+
+import logging
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, CSRFCheck, get_authorization_header
+
+from .conf import load_config
+from .errors import TokenError
+from .jwt_utils import get_verifier
+from .users import CognitoUser
+
+logger = logging.getLogger(__name__)
+
+FROM_HEADER = "header"
+FROM_COOKIE = "cookie"
+_ERROR_ATTRIBUTE = "_djognito_error"
+
+
+def _no_response(request):
+    return None
+
+
+def client_address(request) -> str:
+    """The peer address of the request, for logs."""
+    return request.META.get("REMOTE_ADDR", "-")
+
+
+class BaseCognitoAuthentication(BaseAuthentication):
+    """Authenticates a request from a Cognito JWT without any database lookup.
+
+    Returns ``None`` when the request carries no token (so other authenticators may try),
+    raises ``AuthenticationFailed`` (401) with the reason when the token is refused, and
+    otherwise returns ``(CognitoUser, claims)``: ``request.auth`` holds the verified claims.
+    Requests authenticated by the cookie must pass Django's CSRF check on unsafe methods.
+    """
+
+    www_authenticate_realm = "api"
+    user_class = CognitoUser
+
+    def authenticate(self, request):
+        token, source = self.get_raw_token(request)
+        if token is None:
+            return None
+        claims = self.verify(request, token)
+        user = self.build_user(claims)
+        self.attach_attributes(user, request)
+        if source == FROM_COOKIE:
+            self.enforce_csrf(request)
+        return user, claims
+
+    def get_raw_token(self, request) -> tuple[str | None, str | None]:
+        """The token and where it came from; the header wins over the cookie."""
+        header = get_authorization_header(request).split()
+        if header and header[0].lower() == b"bearer":
+            if len(header) != 2:
+                self._refuse(request, "invalid Authorization header: expected 'Bearer <token>'")
+            try:
+                return header[1].decode("ascii"), FROM_HEADER
+            except UnicodeDecodeError:
+                self._refuse(request, "invalid Authorization header: token is not ASCII")
+        token = request.COOKIES.get(self.get_cookie_name())
+        if token:
+            return token, FROM_COOKIE
+        return None, None
+
+    def get_cookie_name(self) -> str:
+        """The cookie that carries the token (``ACCESS_TOKEN_KEY``)."""
+        verifier = self._verifier()
+        return (verifier.config if verifier else load_config()).cookie_name
+
+    def verify(self, request, token: str) -> dict:
+        """Verified claims of ``token``, or ``AuthenticationFailed`` with the reason."""
+        verifier = self._verifier()
+        if verifier is None:
+            logger.error("Cognito authentication is not configured; run `manage.py check`.")
+            self._refuse(request, "authentication is not configured on this server")
+        try:
+            return verifier.verify(token)
+        except TokenError as exc:
+            self._refuse(request, exc.reason)
+
+    def build_user(self, claims: dict) -> CognitoUser:
+        """A ``CognitoUser`` carrying the claims, before ``attach_attributes`` runs."""
+        config = self._verifier().config
+        return self.user_class(
+            username=claims[config.username_claim],
+            sub=claims["sub"],
+            claims=claims,
+            group_permissions=config.group_permissions,
+        )
+
+    def attach_attributes(self, user: CognitoUser, request) -> None:
+        """Hook: add attributes to ``user`` from ``user.claims``. Does nothing by default."""
+
+    def enforce_csrf(self, request) -> None:
+        """Django's CSRF check, as DRF's ``SessionAuthentication`` applies it."""
+        check = CSRFCheck(_no_response)
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})
+        if reason:
+            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+    def authenticate_header(self, request) -> str:
+        challenge = f'Bearer realm="{self.www_authenticate_realm}"'
+        reason = getattr(request, _ERROR_ATTRIBUTE, None)
+        if reason:
+            challenge += f', error="invalid_token", error_description="{reason}"'
+        return challenge
+
+    def _verifier(self):
+        try:
+            return get_verifier()
+        except ImproperlyConfigured:
+            return None
+
+    def _refuse(self, request, reason: str):
+        setattr(request, _ERROR_ATTRIBUTE, reason)
+        logger.info("authentication failed: %s (client %s)", reason, client_address(request))
+        raise exceptions.AuthenticationFailed(reason)

@@ -1,0 +1,75 @@
+"""The Cognito claim rules: time, issuer, token use, client and claim types."""
+
+from numbers import Real
+
+from .conf import CognitoConfig
+from .errors import (
+    InvalidClaim,
+    InvalidClient,
+    InvalidIssuer,
+    InvalidTokenUse,
+    TokenExpired,
+    TokenIssuedInFuture,
+    TokenNotYetValid,
+)
+
+
+def _timestamp(claims: dict, name: str, required: bool):
+    value = claims.get(name)
+    if value is None:
+        if required or name in claims:
+            raise InvalidClaim(f"invalid claim: {name} is required and must be a number")
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or value != value:
+        raise InvalidClaim(f"invalid claim: {name} must be a number")
+    return value
+
+
+def _non_empty_string(claims: dict, name: str) -> str:
+    value = claims.get(name)
+    if not isinstance(value, str) or not value:
+        raise InvalidClaim(f"invalid claim: {name} must be a non-empty string")
+    return value
+
+
+class CognitoClaimsValidator:
+    """Checks the claims of a token whose signature is already verified."""
+
+    def __init__(self, config: CognitoConfig):
+        self.issuer = config.issuer
+        self.token_use = config.token_use
+        self.client_ids = frozenset(config.app_client_ids)
+        self.client_claim = config.client_claim
+        self.username_claim = config.username_claim
+        self.leeway = config.leeway_seconds
+
+    def validate(self, claims: dict, now: float) -> None:
+        """Raise the ``TokenError`` of the first rule ``claims`` breaks at time ``now``."""
+        exp = _timestamp(claims, "exp", required=True)
+        if now > exp + self.leeway:
+            raise TokenExpired()
+        iat = _timestamp(claims, "iat", required=True)
+        if iat > now + self.leeway:
+            raise TokenIssuedInFuture()
+        nbf = _timestamp(claims, "nbf", required=False)
+        if nbf is not None and nbf > now + self.leeway:
+            raise TokenNotYetValid()
+        if claims.get("iss") != self.issuer:
+            raise InvalidIssuer()
+        if claims.get("token_use") != self.token_use:
+            raise InvalidTokenUse(f"wrong token use: expected an {self.token_use} token")
+        client = claims.get(self.client_claim)
+        if not isinstance(client, str) or client not in self.client_ids:
+            raise InvalidClient()
+        _non_empty_string(claims, self.username_claim)
+        _non_empty_string(claims, "sub")
+        groups = claims.get("cognito:groups", [])
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise InvalidClaim("invalid claim: cognito:groups must be a list of strings")
+        scope = claims.get("scope", "")
+        if not isinstance(scope, str):
+            raise InvalidClaim("invalid claim: scope must be a string")
+
+    def expires_at(self, claims: dict) -> float:
+        """The last instant at which ``validate`` still accepts these (valid) claims."""
+        return claims["exp"] + self.leeway

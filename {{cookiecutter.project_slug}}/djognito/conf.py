@@ -1,0 +1,217 @@
+"""The one place that reads Django settings into a frozen ``CognitoConfig``.
+
+Settings use the names of the environment variables (``AWS_COGNITO_REGION`` ...), so a
+project may set them in ``settings.py`` or read them from the environment. ``problems()``
+lists what is wrong with a configuration; the system checks report those, and nothing
+verifies tokens against a configuration that has any.
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
+
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+POOL_ID_PATTERN = re.compile(r"^(?P<region>[a-z0-9-]+)_[A-Za-z0-9]+$")
+CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9]{1,128}$")
+# RFC 6265 cookie-name: an RFC 7230 token.
+COOKIE_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+TOKEN_USES = ("access", "id")
+MAX_LEEWAY_SECONDS = 300
+LOOPBACK_HOSTS = ("localhost",)
+
+# Setting name -> default, for every setting this package reads.
+DEFAULTS = {
+    "ACCESS_TOKEN_KEY": "accessToken",
+    "AWS_COGNITO_REGION": "",
+    "AWS_COGNITO_USER_POOL_ID": "",
+    "AWS_COGNITO_APP_CLIENT_ID": "",
+    "AWS_COGNITO_TOKEN_USE": "access",
+    "AWS_COGNITO_ISSUER": "",
+    "AWS_COGNITO_JWKS_URL": "",
+    "AWS_COGNITO_LEEWAY_SECONDS": 5,
+    "AWS_COGNITO_MAX_TOKEN_BYTES": 8192,
+    "AWS_COGNITO_JWKS_TIMEOUT_SECONDS": 3.0,
+    "AWS_COGNITO_JWKS_TTL_SECONDS": 3600,
+    "AWS_COGNITO_JWKS_COOLDOWN_SECONDS": 30,
+    "AWS_COGNITO_TOKEN_CACHE_SIZE": 10_000,
+    "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS": 300,
+    "AWS_COGNITO_GROUP_PERMISSIONS": {},
+}
+SETTING_NAMES = frozenset(DEFAULTS) | {"DEBUG"}
+
+
+@dataclass(frozen=True, slots=True)
+class CognitoConfig:
+    """Validated-on-demand, immutable view of the Cognito settings."""
+
+    region: str
+    user_pool_id: str
+    app_client_ids: tuple[str, ...]
+    token_use: str
+    cookie_name: str
+    issuer: str
+    jwks_url: str
+    leeway_seconds: int = 5
+    max_token_bytes: int = 8192
+    jwks_timeout_seconds: float = 3.0
+    jwks_ttl_seconds: int = 3600
+    jwks_cooldown_seconds: int = 30
+    token_cache_size: int = 10_000
+    token_cache_ttl_seconds: int = 300
+    group_permissions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    debug: bool = False
+
+    @property
+    def username_claim(self) -> str:
+        """The claim that names the user: ``username`` in access tokens."""
+        return "username" if self.token_use == "access" else "cognito:username"
+
+    @property
+    def client_claim(self) -> str:
+        """The claim that names the app client: ``client_id`` in access tokens."""
+        return "client_id" if self.token_use == "access" else "aud"
+
+
+def default_issuer(region: str, user_pool_id: str) -> str:
+    """The ``iss`` that Cognito puts in the tokens of a user pool."""
+    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+
+
+def load_config(settings=None) -> CognitoConfig:
+    """Read the settings (Django's by default) into a ``CognitoConfig``; never raises."""
+    settings = settings or django_settings
+
+    def read(name):
+        return getattr(settings, name, DEFAULTS[name])
+
+    region = str(read("AWS_COGNITO_REGION") or "").strip()
+    pool = str(read("AWS_COGNITO_USER_POOL_ID") or "").strip()
+    issuer = str(read("AWS_COGNITO_ISSUER") or "").strip().rstrip("/")
+    issuer = issuer or default_issuer(region, pool)
+    jwks_url = str(read("AWS_COGNITO_JWKS_URL") or "").strip()
+    clients = read("AWS_COGNITO_APP_CLIENT_ID") or ""
+    if isinstance(clients, str):
+        clients = clients.split(",")
+    permissions = read("AWS_COGNITO_GROUP_PERMISSIONS") or {}
+    return CognitoConfig(
+        region=region,
+        user_pool_id=pool,
+        app_client_ids=tuple(c.strip() for c in clients if c.strip()),
+        token_use=str(read("AWS_COGNITO_TOKEN_USE") or "").strip(),
+        cookie_name=str(read("ACCESS_TOKEN_KEY") or ""),
+        issuer=issuer,
+        jwks_url=jwks_url or f"{issuer}/.well-known/jwks.json",
+        leeway_seconds=read("AWS_COGNITO_LEEWAY_SECONDS"),
+        max_token_bytes=read("AWS_COGNITO_MAX_TOKEN_BYTES"),
+        jwks_timeout_seconds=read("AWS_COGNITO_JWKS_TIMEOUT_SECONDS"),
+        jwks_ttl_seconds=read("AWS_COGNITO_JWKS_TTL_SECONDS"),
+        jwks_cooldown_seconds=read("AWS_COGNITO_JWKS_COOLDOWN_SECONDS"),
+        token_cache_size=read("AWS_COGNITO_TOKEN_CACHE_SIZE"),
+        token_cache_ttl_seconds=read("AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS"),
+        group_permissions=MappingProxyType(
+            {group: frozenset(perms) for group, perms in dict(permissions).items()}
+        ),
+        debug=bool(getattr(settings, "DEBUG", False)),
+    )
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for localhost and 127.0.0.0/8 / ::1 addresses."""
+    if not host:
+        return False
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_problem(name: str, url: str, debug: bool) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{name} must be an http(s) URL, got {url!r}."
+    if parts.scheme != "https" and not debug and not is_loopback(parts.hostname):
+        return f"{name} must use https outside DEBUG (plain http only on loopback hosts)."
+    return None
+
+
+def _is_whole(value, low, high) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def problems(config: CognitoConfig) -> list[tuple[str, str]]:
+    """Everything wrong with ``config``, as (setting name, message) pairs."""
+    found = []
+    if not REGION_PATTERN.match(config.region):
+        found.append(
+            (
+                "AWS_COGNITO_REGION",
+                f"must be an AWS region such as eu-west-1, got {config.region!r}.",
+            )
+        )
+    pool_match = POOL_ID_PATTERN.match(config.user_pool_id)
+    if not pool_match:
+        found.append(
+            (
+                "AWS_COGNITO_USER_POOL_ID",
+                f"must look like <region>_<letters and digits>, got {config.user_pool_id!r}.",
+            )
+        )
+    elif pool_match["region"] != config.region:
+        found.append(
+            (
+                "AWS_COGNITO_USER_POOL_ID",
+                f"belongs to region {pool_match['region']!r}, "
+                f"not to AWS_COGNITO_REGION {config.region!r}.",
+            )
+        )
+    if not config.app_client_ids:
+        found.append(("AWS_COGNITO_APP_CLIENT_ID", "is empty: set the app client id."))
+    for client_id in config.app_client_ids:
+        if not CLIENT_ID_PATTERN.match(client_id):
+            found.append(
+                (
+                    "AWS_COGNITO_APP_CLIENT_ID",
+                    f"must be lowercase letters and digits (comma-separated), got {client_id!r}.",
+                )
+            )
+    if config.token_use not in TOKEN_USES:
+        found.append(
+            ("AWS_COGNITO_TOKEN_USE", f"must be 'access' or 'id', got {config.token_use!r}.")
+        )
+    if not COOKIE_NAME_PATTERN.match(config.cookie_name):
+        found.append(
+            ("ACCESS_TOKEN_KEY", f"must be a valid cookie name, got {config.cookie_name!r}.")
+        )
+    for name, url in (
+        ("AWS_COGNITO_ISSUER", config.issuer),
+        ("AWS_COGNITO_JWKS_URL", config.jwks_url),
+    ):
+        message = _url_problem(name, url, config.debug)
+        if message:
+            found.append((name, message))
+    bounds = (
+        ("AWS_COGNITO_LEEWAY_SECONDS", config.leeway_seconds, 0, MAX_LEEWAY_SECONDS),
+        ("AWS_COGNITO_MAX_TOKEN_BYTES", config.max_token_bytes, 512, 65536),
+        ("AWS_COGNITO_JWKS_TTL_SECONDS", config.jwks_ttl_seconds, 1, 86400),
+        ("AWS_COGNITO_JWKS_COOLDOWN_SECONDS", config.jwks_cooldown_seconds, 0, 3600),
+        ("AWS_COGNITO_TOKEN_CACHE_SIZE", config.token_cache_size, 0, 10_000_000),
+        ("AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS", config.token_cache_ttl_seconds, 1, 86400),
+    )
+    for name, value, low, high in bounds:
+        if not _is_whole(value, low, high):
+            found.append((name, f"must be a whole number from {low} to {high}, got {value!r}."))
+    timeout = config.jwks_timeout_seconds
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
+        found.append(
+            (
+                "AWS_COGNITO_JWKS_TIMEOUT_SECONDS",
+                f"must be a number of seconds in (0, 60], got {timeout!r}.",
+            )
+        )
+    return found

@@ -1,0 +1,101 @@
+"""Why a token was refused: one exception class per failed rule, under ``TokenError``.
+
+Each error carries a short ``reason`` that is safe to show to the client and to log: it
+never contains the token or any part of it.
+"""
+
+
+class TokenError(Exception):
+    """Base class of every verification failure."""
+
+    reason = "invalid token"
+    code = "invalid_token"
+
+    def __init__(self, reason: str | None = None):
+        if reason is not None:
+            self.reason = reason
+        super().__init__(self.reason)
+
+
+class TokenTooLarge(TokenError):
+    """The token is longer than the configured bound; it was not parsed."""
+
+    reason = "token too large"
+
+
+class MalformedToken(TokenError):
+    """The token is not three base64url segments holding two JSON objects and a signature."""
+
+    reason = "malformed token"
+
+
+class UnsupportedAlgorithm(TokenError):
+    """The header names an algorithm other than RS256, or one the key does not allow."""
+
+    reason = "token algorithm not allowed"
+
+
+class UnsupportedHeader(TokenError):
+    """The header asks for something this verifier does not do (``crit``, odd ``typ``)."""
+
+    reason = "token header not supported"
+
+
+class UnknownKey(TokenError):
+    """The ``kid`` of the token is not in the pool's key set, even after a refetch."""
+
+    reason = "token signed with an unknown key"
+
+
+class InvalidSignature(TokenError):
+    """The signature does not match the header and payload under the pool's key."""
+
+    reason = "invalid token signature"
+
+
+class TokenExpired(TokenError):
+    """``exp`` is in the past (beyond the leeway)."""
+
+    reason = "token expired"
+
+
+class TokenNotYetValid(TokenError):
+    """``nbf`` is in the future (beyond the leeway)."""
+
+    reason = "token not yet valid"
+
+
+class TokenIssuedInFuture(TokenError):
+    """``iat`` is in the future (beyond the leeway)."""
+
+    reason = "token issued in the future"
+
+
+class InvalidIssuer(TokenError):
+    """``iss`` is not the configured user pool."""
+
+    reason = "token issued by another issuer"
+
+
+class InvalidTokenUse(TokenError):
+    """``token_use`` is not the configured one (an id token where access is expected...)."""
+
+    reason = "wrong token use"
+
+
+class InvalidClient(TokenError):
+    """``client_id`` (access token) or ``aud`` (id token) is not a configured app client."""
+
+    reason = "token issued for another client"
+
+
+class InvalidClaim(TokenError):
+    """A claim is missing or of the wrong type."""
+
+    reason = "invalid claim"
+
+
+class KeySetUnavailable(TokenError):
+    """The pool's key set could not be fetched or was unusable: fail closed."""
+
+    reason = "signing keys unavailable"

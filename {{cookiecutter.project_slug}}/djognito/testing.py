@@ -1,0 +1,200 @@
+"""Test helpers: real RSA keys, a JWKS document, a token factory and a local JWKS server.
+
+Nothing here is used at run time; it lets a project's tests make real signed tokens and
+serve a real key set over HTTP on 127.0.0.1.
+"""
+
+import base64
+import contextlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url, as JWS uses."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_json(value) -> str:
+    """A JSON value encoded as a JWS segment."""
+    return b64url(json.dumps(value, separators=(",", ":")).encode())
+
+
+def _int_to_b64url(number: int) -> str:
+    return b64url(number.to_bytes((number.bit_length() + 7) // 8, "big"))
+
+
+@dataclass
+class SigningKey:
+    """An RSA key pair with a ``kid``; ``jwk()`` gives its public JWK."""
+
+    kid: str
+    private_key: rsa.RSAPrivateKey = field(repr=False)
+
+    @classmethod
+    def generate(cls, kid: str, bits: int = 2048) -> "SigningKey":
+        """A fresh key pair."""
+        return cls(kid, rsa.generate_private_key(public_exponent=65537, key_size=bits))
+
+    def jwk(self, **extra) -> dict:
+        """The public key as a JWK, the way Cognito publishes it."""
+        numbers = self.private_key.public_key().public_numbers()
+        return {
+            "alg": "RS256",
+            "e": _int_to_b64url(numbers.e),
+            "kid": self.kid,
+            "kty": "RSA",
+            "n": _int_to_b64url(numbers.n),
+            "use": "sig",
+            **extra,
+        }
+
+    def sign(self, signing_input: bytes, hash_algorithm=None) -> bytes:
+        """An RSASSA-PKCS1-v1_5 signature (SHA-256 unless told otherwise)."""
+        return self.private_key.sign(
+            signing_input, padding.PKCS1v15(), hash_algorithm or hashes.SHA256()
+        )
+
+
+def jwks_document(*keys: SigningKey) -> dict:
+    """A JWKS document publishing ``keys``."""
+    return {"keys": [key.jwk() for key in keys]}
+
+
+def encode_token(header: dict, claims: dict, key: SigningKey) -> str:
+    """Sign ``claims`` under ``header`` with ``key``; no check of what they hold."""
+    signing_input = f"{b64url_json(header)}.{b64url_json(claims)}"
+    return f"{signing_input}.{b64url(key.sign(signing_input.encode()))}"
+
+
+@dataclass
+class TokenFactory:
+    """Makes Cognito-shaped tokens for one pool and client, signed with ``key``."""
+
+    key: SigningKey
+    issuer: str
+    client_id: str
+    token_use: str = "access"
+    lifetime: int = 3600
+    clock: object = time.time
+
+    def claims(self, username: str = "alice", groups=(), **overrides) -> dict:
+        """The claims Cognito would put in a token for ``username``."""
+        now = int(self.clock())
+        claims = {
+            "sub": f"sub-{username}",
+            "iss": self.issuer,
+            "token_use": self.token_use,
+            "auth_time": now,
+            "iat": now,
+            "exp": now + self.lifetime,
+            "jti": f"jti-{username}-{now}",
+            "origin_jti": f"origin-{username}",
+        }
+        if self.token_use == "access":
+            claims.update(
+                client_id=self.client_id, username=username, scope="aws.cognito.signin.user.admin"
+            )
+        else:
+            claims.update(aud=self.client_id, **{"cognito:username": username})
+            claims["email"] = f"{username}@example.com"
+        if groups:
+            claims["cognito:groups"] = list(groups)
+        claims.update(overrides)
+        return {name: value for name, value in claims.items() if value is not None}
+
+    def token(self, username: str = "alice", groups=(), header=None, key=None, **overrides) -> str:
+        """A signed token; ``overrides`` set claims (``None`` removes one)."""
+        signer = key or self.key
+        return encode_token(
+            header or {"kid": signer.kid, "alg": "RS256"},
+            self.claims(username, groups, **overrides),
+            signer,
+        )
+
+
+class JWKSServer:
+    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+
+    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
+    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
+    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    """
+
+    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
+        self.document = document or {"keys": []}
+        self.behaviour = behaviour
+        self.delay = delay
+        self.fetches = 0
+        self._count_lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The key set's URL."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/pool/.well-known/jwks.json"
+
+    def start(self) -> "JWKSServer":
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def _count(self):
+        with self._count_lock:
+            self.fetches += 1
+
+    def _handler_class(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server._count()
+                behaviour = server.behaviour
+                if behaviour == "slow":
+                    time.sleep(server.delay)
+                if behaviour == "close":
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                status, content_type, body = 200, "application/json", b""
+                if behaviour in ("ok", "slow"):
+                    body = json.dumps(server.document).encode()
+                elif behaviour == "error":
+                    status, body = 500, b'{"message": "internal error"}'
+                elif behaviour == "html":
+                    content_type, body = "text/html", b"<html><body>Login</body></html>"
+                elif behaviour == "garbage":
+                    body = b"\x00\xffnot json{"
+                elif behaviour == "wrong-shape":
+                    body = b'{"keys": "none"}'
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(OSError):  # the client may have given up
+                    self.wfile.write(body)
+
+            def log_message(self, format, *args):
+                pass
+
+        return Handler

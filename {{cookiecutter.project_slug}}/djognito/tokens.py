@@ -1,0 +1,80 @@
+"""Strict parsing of a compact JWS into header, claims, signing input and signature.
+
+Nothing here trusts the token: it only checks that it is well formed. The signature and
+the claims are checked by ``verifier`` and ``claims``.
+"""
+
+import binascii
+import json
+import re
+from base64 import urlsafe_b64decode
+from dataclasses import dataclass
+
+from .errors import MalformedToken, TokenTooLarge
+
+SEGMENT_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class UnverifiedToken:
+    """The parts of a token that has been parsed but not yet verified."""
+
+    header: dict
+    claims: dict
+    signing_input: bytes
+    signature: bytes
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _unique_object(pairs):
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise ValueError("duplicate key")
+    return obj
+
+
+_decoder = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
+
+
+def decode_segment(segment: str, what: str) -> bytes:
+    """Decode one unpadded base64url segment, refusing any other alphabet or padding."""
+    if not SEGMENT_PATTERN.match(segment):
+        raise MalformedToken(f"malformed token: {what} is not base64url")
+    try:
+        return urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedToken(f"malformed token: {what} is not base64url") from exc
+
+
+def decode_json_object(segment: str, what: str) -> dict:
+    """Decode a segment that must hold a JSON object with unique keys."""
+    raw = decode_segment(segment, what)
+    try:
+        value = _decoder.decode(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise MalformedToken(f"malformed token: {what} is not JSON") from exc
+    if not isinstance(value, dict):
+        raise MalformedToken(f"malformed token: {what} is not a JSON object")
+    return value
+
+
+def parse_token(token, max_bytes: int = 8192) -> UnverifiedToken:
+    """Split and decode ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
+    if not isinstance(token, str):
+        raise MalformedToken("malformed token: not a string")
+    if len(token) > max_bytes:
+        raise TokenTooLarge()
+    if not token.isascii():
+        raise MalformedToken("malformed token: not ASCII")
+    segments = token.split(".")
+    if len(segments) != 3:
+        raise MalformedToken("malformed token: expected three dot-separated segments")
+    header_segment, payload_segment, signature_segment = segments
+    header = decode_json_object(header_segment, "header")
+    claims = decode_json_object(payload_segment, "payload")
+    signature = decode_segment(signature_segment, "signature")
+    signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
+    return UnverifiedToken(header, claims, signing_input, signature)

@@ -1,0 +1,95 @@
+"""``CognitoUser``: a user built from verified claims; never saved, never looked up."""
+
+from collections.abc import Iterable, Mapping
+
+
+class CognitoUser:
+    """Behaves like a Django user for views and permissions, backed by token claims.
+
+    ``groups`` is a tuple of Cognito group names; ``has_perm`` answers from a group ->
+    permissions mapping (``AWS_COGNITO_GROUP_PERMISSIONS``). ``pk`` and ``id`` are the
+    Cognito ``sub``, a stable identifier to key your own rows by.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+
+    def __init__(
+        self,
+        username: str,
+        sub: str = "",
+        groups: Iterable[str] = (),
+        claims: Mapping | None = None,
+        group_permissions: Mapping[str, Iterable[str]] | None = None,
+    ):
+        self.username = username
+        self.sub = sub
+        self.groups = tuple(groups)
+        self.claims = dict(claims or {})
+        self.group_permissions = group_permissions or {}
+        self.is_staff = False
+        self.is_superuser = False
+
+    @property
+    def pk(self) -> str:
+        """The Cognito ``sub``."""
+        return self.sub
+
+    id = pk
+
+    @property
+    def email(self) -> str:
+        """The ``email`` claim (id tokens), or an empty string."""
+        return self.claims.get("email", "")
+
+    def get_username(self) -> str:
+        """The Cognito username."""
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+    def __repr__(self) -> str:
+        return f"<CognitoUser {self.username!r} groups={list(self.groups)}>"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CognitoUser) and other.sub == self.sub
+
+    def __hash__(self) -> int:
+        return hash(self.sub)
+
+    def in_group(self, *names: str) -> bool:
+        """True when the user belongs to at least one of ``names``."""
+        return any(name in self.groups for name in names)
+
+    def get_group_permissions(self, obj=None) -> set[str]:
+        """Permissions granted through the user's Cognito groups."""
+        granted = set()
+        for group in self.groups:
+            granted.update(self.group_permissions.get(group, ()))
+        return granted
+
+    def get_all_permissions(self, obj=None) -> set[str]:
+        """Same as ``get_group_permissions``: a stateless user has no own permissions."""
+        return self.get_group_permissions(obj)
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """True for superusers, or when one of the user's groups grants ``perm``."""
+        return self.is_active and (self.is_superuser or perm in self.get_all_permissions(obj))
+
+    def has_perms(self, perm_list: Iterable[str], obj=None) -> bool:
+        """True when ``has_perm`` holds for every permission in ``perm_list``."""
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        """True when some granted permission belongs to ``app_label``."""
+        if self.is_active and self.is_superuser:
+            return True
+        return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions())
+
+    def save(self, *args, **kwargs):
+        raise NotImplementedError("CognitoUser is stateless: it has no database row.")
+
+    def delete(self, *args, **kwargs):
+        raise NotImplementedError("CognitoUser is stateless: it has no database row.")
