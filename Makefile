@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 BUILD ?= build
 
 .PHONY: install test lint demo bench clean
+BENCH_DIR := $(BUILD)/bench
 
 install: $(VENV)/.installed
 
@@ -20,6 +21,17 @@ test: install
 lint: install
 	$(BIN)/ruff check hooks tests
 	$(BIN)/ruff format --check hooks tests
+
+# Bakes a project, installs it, and prints verification cost, throughput and memory figures
+# with one line per target. wrk comes from Debian's packages when it can be installed.
+bench: install
+	rm -rf $(BENCH_DIR)
+	$(BIN)/cookiecutter --no-input --output-dir $(BENCH_DIR) . \
+		cognito_user_pool_id=us-east-1_Bench1 cognito_app_client_id=benchclient1
+	$(MAKE) -C $(BENCH_DIR)/cognito_api install PYTHON=$(PYTHON)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null 2>&1 \
+		|| echo "wrk could not be installed: using the Python load generator"
+	cd $(BENCH_DIR)/cognito_api && .venv/bin/python ../../../bench/run_bench.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -1,6 +1,7 @@
 """Sample endpoints: public, authenticated, group-gated and per-user data."""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -13,7 +14,7 @@ from djognito.jwt_utils import get_verifier
 from djognito.permissions import InCognitoGroup
 
 from .models import Note
-from .serializers import MeSerializer, NoteSerializer
+from .serializers import NoteSerializer
 
 
 class PublicView(APIView):
@@ -27,17 +28,26 @@ class PublicView(APIView):
 
 
 class HealthView(APIView):
-    """Readiness: 200 while the process serves, with the key set's status."""
+    """Readiness: 200 while the process serves, with the state of its key set.
+
+    ``jwks.ready`` turns true once the key set has been fetched (on the first token to
+    verify); ``jwks.configured`` is false while the Cognito settings are incomplete.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
     def get(self, request):
-        try:
-            keys = get_verifier().keyset.status()
-        except Exception:
-            keys = {"keys": 0, "age_seconds": None, "configured": False}
-        return Response({"status": "ok", "jwks": keys})
+        return Response({"status": "ok", "jwks": key_set_status()})
+
+
+def key_set_status() -> dict:
+    """Whether verification is configured, and the key set's count, age and fetches."""
+    try:
+        status = get_verifier().keyset.status()
+    except ImproperlyConfigured:
+        return {"configured": False, "ready": False, "keys": 0, "age_seconds": None, "fetches": 0}
+    return {"configured": True, "ready": status["keys"] > 0, **status}
 
 
 @method_decorator(ensure_csrf_cookie, name="get")
@@ -71,7 +81,8 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        return Response(MeSerializer(describe_user(request)).data)
+        # describe_user already returns plain JSON types; MeSerializer documents the shape.
+        return Response(describe_user(request))
 
 
 class AdminView(APIView):

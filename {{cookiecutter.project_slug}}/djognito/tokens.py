@@ -6,13 +6,12 @@ the claims are checked by ``verifier`` and ``claims``.
 
 import binascii
 import json
-import re
-from base64 import urlsafe_b64decode
 from dataclasses import dataclass
 
 from .errors import MalformedToken, TokenTooLarge
 
-SEGMENT_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+BASE64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+TO_STANDARD_BASE64 = bytes.maketrans(b"-_", b"+/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +40,14 @@ _decoder = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_re
 
 def decode_segment(segment: str, what: str) -> bytes:
     """Decode one unpadded base64url segment, refusing any other alphabet or padding."""
-    if not SEGMENT_PATTERN.match(segment):
+    raw = segment.encode("ascii")
+    # Deleting every alphabet byte leaves nothing only for pure base64url (C speed, no regex).
+    if not raw or raw.translate(None, BASE64URL_ALPHABET):
         raise MalformedToken(f"malformed token: {what} is not base64url")
     try:
-        return urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError) as exc:
+        padded = raw.translate(TO_STANDARD_BASE64) + b"=" * (-len(raw) % 4)
+        return binascii.a2b_base64(padded, strict_mode=True)
+    except binascii.Error as exc:
         raise MalformedToken(f"malformed token: {what} is not base64url") from exc
 
 

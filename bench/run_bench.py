@@ -1,0 +1,300 @@
+"""Benchmark of a baked project: verification cost, request throughput, memory.
+
+Run from the baked project's folder with its own virtualenv's python (``make bench`` in
+the template repository does all of it). Prints figures, then one line per target.
+"""
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+
+PROJECT = Path.cwd()
+sys.path.insert(0, str(PROJECT))
+
+POOL, CLIENT, REGION = "us-east-1_Bench1", "benchclient1", "us-east-1"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "5"))
+DISTINCT_TOKENS = int(os.environ.get("BENCH_DISTINCT_TOKENS", "100000"))
+PARTS = os.environ.get("BENCH_PARTS", "cost,http,memory").split(",")
+RESULTS = []
+
+
+def base_env(jwks_url: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="off",
+        DJANGO_SECRET_KEY="bench-secret-key-" + "x" * 50,
+        DJANGO_SECURE_SSL_REDIRECT="off",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=f"sqlite:///{PROJECT / 'bench.sqlite3'}",
+        AWS_COGNITO_REGION=REGION,
+        AWS_COGNITO_USER_POOL_ID=POOL,
+        AWS_COGNITO_APP_CLIENT_ID=CLIENT,
+        AWS_COGNITO_JWKS_URL=jwks_url,
+        **extra,
+    )
+    return env
+
+
+def target(name: str, figure: float, limit: float, higher_is_better: bool, unit: str = "x"):
+    holds = figure >= limit if higher_is_better else figure <= limit
+    sign = ">=" if higher_is_better else "<="
+    RESULTS.append(
+        f"{name}: {figure:.3f}{unit} (target {sign} {limit}{unit}) {'HOLDS' if holds else 'FAILS'}"
+    )
+
+
+# --- 1. per-token verification cost --------------------------------------------------
+def verification_cost(factory, verifier, raw_verify):
+    from djognito.tokens import parse_token
+
+    per_round = ROUNDS * 2
+    fresh = [factory.token(f"user{i}") for i in range(per_round * 200)]
+    cached_token = factory.token("cached")
+    verifier.verify(cached_token)
+    raw, new, hit = [], [], []
+    for round_index in range(per_round):
+        batch = fresh[round_index * 200 : (round_index + 1) * 200]
+        parsed = [parse_token(token) for token in batch]
+        started = time.perf_counter()
+        for parts in parsed:
+            raw_verify(parts.signature, parts.signing_input)
+        raw.append((time.perf_counter() - started) / len(batch))
+        started = time.perf_counter()
+        for token in batch:
+            verifier.verify(token)
+        new.append((time.perf_counter() - started) / len(batch))
+        started = time.perf_counter()
+        for _ in range(20_000):
+            verifier.verify(cached_token)
+        hit.append((time.perf_counter() - started) / 20_000)
+    raw_us, new_us, hit_us = (statistics.median(v) * 1e6 for v in (raw, new, hit))
+    print("1. Verification cost (one process, median of", per_round, "interleaved rounds)")
+    print(f"   raw RSA-2048 verify (cryptography) {raw_us:8.2f} us   1.00x")
+    print(f"   new token (full verification)      {new_us:8.2f} us   {new_us / raw_us:.2f}x")
+    print(f"   token seen before (cache hit)      {hit_us:8.2f} us   {hit_us / raw_us:.3f}x")
+    target("new token / raw RSA verify", new_us / raw_us, 2.0, higher_is_better=False)
+    target("cached token / raw RSA verify", hit_us / raw_us, 0.05, higher_is_better=False)
+
+
+# --- 2. throughput under gunicorn ----------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health/", timeout=1).read()
+            return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def load_with_wrk(url: str, headers: dict) -> float:
+    command = ["wrk", "-t2", "-c8", f"-d{LOAD_SECONDS}s", "--timeout", "5s", url]
+    for name, value in headers.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=LOAD_SECONDS + 30
+    ).stdout
+    non_2xx = [line for line in output.splitlines() if "Non-2xx" in line]
+    if non_2xx:
+        raise SystemExit(f"load run on {url} had errors: {non_2xx[0].strip()}")
+    line = next(line for line in output.splitlines() if line.startswith("Requests/sec"))
+    return float(line.split()[1])
+
+
+def load_with_python(url: str, headers: dict) -> float:
+    """Fallback without wrk: 8 threads, new connection per request, bounded by time."""
+    host, port = url.split("/")[2].split(":")
+    path = "/" + url.split("/", 3)[3]
+    stop_at = time.monotonic() + LOAD_SECONDS
+    counts = []
+
+    def worker():
+        done = 0
+        while time.monotonic() < stop_at and done < 1_000_000:
+            connection = HTTPConnection(host, int(port), timeout=5)
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:
+                raise SystemExit(f"{url} answered {response.status}")
+            done += 1
+        counts.append(done)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started)
+
+
+def throughput(jwks_url: str, token: str):
+    load = load_with_wrk if shutil.which("wrk") else load_with_python
+    env = base_env(jwks_url)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+    )
+    cached, cached_port = start_server(env)
+    uncached, uncached_port = start_server(base_env(jwks_url, AWS_COGNITO_TOKEN_CACHE_SIZE="0"))
+    bearer = {"Authorization": f"Bearer {token}"}
+    runs = {"public": [], "me (cache on)": [], "me (cache off)": []}
+    try:
+        for _ in range(max(1, ROUNDS // 2 + 1)):
+            runs["public"].append(load(f"http://127.0.0.1:{cached_port}/api/public/", {}))
+            runs["me (cache on)"].append(load(f"http://127.0.0.1:{cached_port}/api/me/", bearer))
+            runs["me (cache off)"].append(load(f"http://127.0.0.1:{uncached_port}/api/me/", bearer))
+    finally:
+        for server in (cached, uncached):
+            server.terminate()
+            server.wait(timeout=30)
+    medians = {name: statistics.median(values) for name, values in runs.items()}
+    print(
+        f"2. Requests per second, gunicorn 2 sync workers, {load.__name__.split('_')[-1]}, "
+        f"{len(runs['public'])} interleaved rounds of {LOAD_SECONDS}s (median)"
+    )
+    for name, value in medians.items():
+        print(f"   /api/{name:<16} {value:9.0f} req/s   {value / medians['public']:.2f}x")
+    target(
+        "/api/me/ cache on / /api/public/", medians["me (cache on)"] / medians["public"], 0.95, True
+    )
+    target(
+        "/api/me/ cache off / /api/public/",
+        medians["me (cache off)"] / medians["public"],
+        0.80,
+        True,
+    )
+
+
+# --- 3. memory with a stream of distinct tokens ----------------------------------------
+MEMORY_PROBE = """
+import os, sys, time
+sys.path.insert(0, os.getcwd())
+import django
+django.setup()
+from djognito.jwt_utils import get_verifier
+from djognito.testing import SigningKey, TokenFactory
+from djognito.conf import load_config
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+
+key = SigningKey(sys.argv[1], load_pem_private_key(sys.stdin.buffer.read(), None))
+config = load_config()
+factory = TokenFactory(key, config.issuer, config.app_client_ids[0], config.token_use)
+verifier = get_verifier()
+verifier.verify(factory.token("warm-up"))
+baseline = status("VmRSS")
+for index in range(int(sys.argv[2])):
+    verifier.verify(factory.token(f"user{index}", groups=["readers"]))
+print(baseline, status("VmHWM"), status("VmRSS"), len(verifier.cache))
+"""
+
+
+def memory(jwks_url: str, key):
+    from cryptography.hazmat.primitives import serialization
+
+    pem = key.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, key.kid, str(DISTINCT_TOKENS)],
+        input=pem,
+        capture_output=True,
+        cwd=PROJECT,
+        env=base_env(jwks_url),
+        check=True,
+        timeout=1800,
+    ).stdout.decode()
+    baseline, peak, final, cached = (float(value) for value in output.split())
+    print(f"3. Memory: one worker process fed {DISTINCT_TOKENS:,} distinct valid tokens")
+    print(
+        f"   RSS before {baseline:.1f} MB, peak {peak:.1f} MB, after {final:.1f} MB; "
+        f"{int(cached):,} tokens cached (the cache bound)"
+    )
+    target("worker growth over the distinct-token stream", peak - baseline, 30, False, " MB")
+
+
+def main():
+    os.environ.update(base_env("http://127.0.0.1:1/"))
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
+
+    key = SigningKey.generate("bench-key")
+    with JWKSServer(jwks_document(key)) as jwks:
+        os.environ.update(base_env(jwks.url))
+        import django
+
+        django.setup()
+        from djognito.conf import load_config
+        from djognito.verifier import TokenVerifier
+
+        config = load_config()
+        factory = TokenFactory(key, config.issuer, CLIENT, config.token_use)
+        public_key = key.private_key.public_key()
+
+        def raw_verify(signature, signing_input):
+            public_key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
+
+        print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+        if "cost" in PARTS:
+            verification_cost(factory, TokenVerifier(config), raw_verify)
+            print()
+        if "http" in PARTS:
+            throughput(jwks.url, factory.token("bench-user", groups=["admin"]))
+            print()
+        if "memory" in PARTS:
+            memory(jwks.url, key)
+    print("\nTargets:")
+    for line in RESULTS:
+        print("  ", line)
+    return 0 if all(line.endswith("HOLDS") for line in RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
