@@ -19,8 +19,8 @@ test: install
 	$(BIN)/pytest tests
 
 lint: install
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff format --check hooks tests bench
 
 # Bakes a project, installs it, and prints verification cost, throughput and memory figures
 # with one line per target. wrk comes from Debian's packages when it can be installed.

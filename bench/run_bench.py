@@ -262,7 +262,6 @@ def main():
     os.environ.update(base_env("http://127.0.0.1:1/"))
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
-
     from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
 
     key = SigningKey.generate("bench-key")
