@@ -29,10 +29,16 @@ def project_env(**extra) -> dict:
     return env
 
 
-def run(project: Path, *command: str, check: bool = True, **extra_env) -> subprocess.CompletedProcess:
+def run(
+    project: Path, *command: str, check: bool = True, **extra_env
+) -> subprocess.CompletedProcess:
     """Run ``command`` in ``project``; on failure, fail the test with its output."""
     result = subprocess.run(
-        command, cwd=project, env=project_env(**extra_env), capture_output=True, text=True,
+        command,
+        cwd=project,
+        env=project_env(**extra_env),
+        capture_output=True,
+        text=True,
         timeout=900,
     )
     if check and result.returncode != 0:

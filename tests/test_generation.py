@@ -77,8 +77,13 @@ def test_env_is_git_ignored_and_example_is_kept(bake):
     ignored = (project / ".gitignore").read_text().splitlines()
     assert ".env" in ignored and ".env.local" in ignored
     example = (project / ".env.example").read_text()
-    for name in ("AWS_COGNITO_REGION", "AWS_COGNITO_USER_POOL_ID", "AWS_COGNITO_APP_CLIENT_ID",
-                 "ACCESS_TOKEN_KEY", "DJANGO_SECRET_KEY"):
+    for name in (
+        "AWS_COGNITO_REGION",
+        "AWS_COGNITO_USER_POOL_ID",
+        "AWS_COGNITO_APP_CLIENT_ID",
+        "ACCESS_TOKEN_KEY",
+        "DJANGO_SECRET_KEY",
+    ):
         assert f"{name}=" in example
     assert "DJANGO_SECRET_KEY=change-me" in example
     assert (project / ".env").stat().st_mode & 0o077 == 0

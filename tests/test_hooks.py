@@ -32,6 +32,8 @@ def test_bad_answer_stops_generation_naming_it(cookies, capfd, answers, name):
 
 
 def test_several_bad_answers_are_all_reported(cookies, capfd):
-    cookies.bake(extra_context={**BASE_ANSWERS, "aws_region": "nowhere", "access_token_cookie": "a b"})
+    cookies.bake(
+        extra_context={**BASE_ANSWERS, "aws_region": "nowhere", "access_token_cookie": "a b"}
+    )
     stderr = capfd.readouterr().err
     assert "aws_region" in stderr and "access_token_cookie" in stderr
