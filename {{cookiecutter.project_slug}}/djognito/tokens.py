@@ -6,6 +6,7 @@ the claims are checked by ``verifier`` and ``claims``.
 
 import binascii
 import json
+from sys import intern
 from dataclasses import dataclass
 
 from .errors import MalformedToken, TokenTooLarge
@@ -29,7 +30,12 @@ def _refuse_constant(name):
 
 
 def _unique_object(pairs):
-    obj = dict(pairs)
+    # Names and short strings repeat across every token of a pool (claim names, iss,
+    # client_id, token_use...): interning shares one copy among all cached claims.
+    obj = {
+        intern(name): intern(value) if type(value) is str and len(value) <= 128 else value
+        for name, value in pairs
+    }
     if len(obj) != len(pairs):
         raise ValueError("duplicate key")
     return obj
