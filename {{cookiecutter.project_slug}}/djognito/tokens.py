@@ -6,8 +6,8 @@ the claims are checked by ``verifier`` and ``claims``.
 
 import binascii
 import json
-from sys import intern
 from dataclasses import dataclass
+from sys import intern
 
 from .errors import MalformedToken, TokenTooLarge
 
@@ -69,8 +69,8 @@ def decode_json_object(segment: str, what: str) -> dict:
     return value
 
 
-def parse_token(token, max_bytes: int = 8192) -> UnverifiedToken:
-    """Split and decode ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
+def split_token(token, max_bytes: int = 8192) -> list[str]:
+    """The three segments of ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
     if not isinstance(token, str):
         raise MalformedToken("malformed token: not a string")
     if len(token) > max_bytes:
@@ -80,7 +80,12 @@ def parse_token(token, max_bytes: int = 8192) -> UnverifiedToken:
     segments = token.split(".")
     if len(segments) != 3:
         raise MalformedToken("malformed token: expected three dot-separated segments")
-    header_segment, payload_segment, signature_segment = segments
+    return segments
+
+
+def parse_token(token, max_bytes: int = 8192) -> UnverifiedToken:
+    """Split and decode ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
+    header_segment, payload_segment, signature_segment = split_token(token, max_bytes)
     header = decode_json_object(header_segment, "header")
     claims = decode_json_object(payload_segment, "payload")
     signature = decode_segment(signature_segment, "signature")

@@ -9,9 +9,10 @@ from .cache import CachedToken, VerifiedTokenCache
 from .claims import CognitoClaimsValidator
 from .errors import InvalidSignature, MalformedToken, UnsupportedAlgorithm, UnsupportedHeader
 from .jwks import KeySet
-from .tokens import parse_token
+from .tokens import decode_json_object, decode_segment, split_token
 
 ALLOWED_ALGORITHM = "RS256"
+MAX_KNOWN_HEADERS = 64
 
 
 class TokenVerifier:
@@ -37,6 +38,7 @@ class TokenVerifier:
         )
         self.claims_validator = CognitoClaimsValidator(config)
         self.cache = VerifiedTokenCache(config.token_cache_size, config.token_cache_ttl_seconds)
+        self._known_headers: dict[str, str] = {}
 
     def verify(self, token: str) -> dict:
         """The verified claims of ``token``; raises a ``TokenError`` naming the failed rule."""
@@ -48,16 +50,31 @@ class TokenVerifier:
                 if self.keyset.get_key(cached.kid) is cached.key:
                     return dict(cached.claims)
                 self.cache.discard(token)
-        unverified = parse_token(token, self.config.max_token_bytes)
-        kid = self._check_header(unverified.header)
+        header_segment, payload_segment, signature_segment = split_token(
+            token, self.config.max_token_bytes
+        )
+        kid = self._known_headers.get(header_segment)
+        if kid is None:
+            kid = self._check_header(decode_json_object(header_segment, "header"))
+        claims = decode_json_object(payload_segment, "payload")
+        signature = decode_segment(signature_segment, "signature")
         key = self.keyset.get_key(kid)
-        if not key.verify(unverified.signing_input, unverified.signature):
+        signing_input = token[: len(header_segment) + 1 + len(payload_segment)].encode("ascii")
+        if not key.verify(signing_input, signature):
             raise InvalidSignature()
-        claims = unverified.claims
         self.claims_validator.validate(claims, now)
+        self._remember_header(header_segment, kid)
         valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
         return dict(claims)
+
+    def _remember_header(self, header_segment: str, kid: str) -> None:
+        # Tokens of a pool share a handful of header segments: once one has verified, its
+        # (already checked) kid is reused instead of decoding the same JSON again.
+        if header_segment not in self._known_headers:
+            if len(self._known_headers) >= MAX_KNOWN_HEADERS:
+                self._known_headers.clear()
+            self._known_headers[header_segment] = kid
 
     @staticmethod
     def _check_header(header: dict) -> str:
