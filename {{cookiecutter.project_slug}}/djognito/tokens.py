@@ -29,11 +29,19 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+# Claims whose values are the same in every token of a pool (and header fields).
+SHARED_VALUE_NAMES = frozenset(
+    {"iss", "token_use", "client_id", "aud", "scope", "kid", "alg", "typ"}
+)
+
+
 def _unique_object(pairs):
-    # Names and short strings repeat across every token of a pool (claim names, iss,
-    # client_id, token_use...): interning shares one copy among all cached claims.
+    # Interning names and pool-wide values keeps one copy of each among all cached claims;
+    # per-token values (sub, jti...) are not interned, so they never grow the intern table.
     obj = {
-        intern(name): intern(value) if type(value) is str and len(value) <= 128 else value
+        intern(name): intern(value)
+        if name in SHARED_VALUE_NAMES and type(value) is str and len(value) <= 256
+        else value
         for name, value in pairs
     }
     if len(obj) != len(pairs):
