@@ -1,5 +1,6 @@
 """The Cognito claim rules: time, issuer, token use, client and claim types."""
 
+import math
 from numbers import Real
 
 from .conf import CognitoConfig
@@ -20,7 +21,12 @@ def _timestamp(claims: dict, name: str, required: bool):
         if required or name in claims:
             raise InvalidClaim(f"invalid claim: {name} is required and must be a number")
         return None
-    if isinstance(value, bool) or not isinstance(value, Real) or value != value:
+    # JSON gives inf for 1e999: a token that never expires is no timestamp.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise InvalidClaim(f"invalid claim: {name} must be a number")
     return value
 

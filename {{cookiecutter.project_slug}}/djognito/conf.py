@@ -20,7 +20,9 @@ CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9]{1,128}$")
 # RFC 6265 cookie-name: an RFC 7230 token.
 COOKIE_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 TOKEN_USES = ("access", "id")
-MAX_LEEWAY_SECONDS = 300
+# Clock skew between Cognito and a server kept by NTP is far below this: more would only
+# stretch the life of expired tokens.
+MAX_LEEWAY_SECONDS = 30
 LOOPBACK_HOSTS = ("localhost",)
 
 # Setting name -> default, for every setting this package reads.

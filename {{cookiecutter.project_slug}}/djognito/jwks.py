@@ -4,14 +4,21 @@
 - The set is refreshed after ``ttl`` seconds; a failed refresh keeps the previous keys.
 - An unknown ``kid`` triggers a refetch at most once per ``cooldown`` (rotation is picked
   up, floods of made-up ``kid`` values never reach Cognito).
-- Concurrent callers that need a fetch share one: the others wait for its result.
+- A fetch has ``timeout`` seconds in all, its one retry included (only failures that may
+  pass are retried: connection, timeout, HTTP 5xx); the body is read against that deadline
+  and a size bound.
+- Concurrent callers that need a fetch share one: the others wait for its result (after
+  the TTL, callers whose key is known keep using it while one thread refreshes).
+- A successful refresh replaces the whole set: a key that left the JWKS is no longer trusted.
 - With no good fetch yet, callers fail closed with ``KeySetUnavailable``, and a new attempt
   is made at most once per ``cooldown``.
 """
 
+import json
 import logging
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import requests
@@ -31,6 +38,10 @@ class KeySetError(Exception):
     """The key set could not be fetched or holds no usable key."""
 
 
+class KeySetUnreachable(KeySetError):
+    """A failure that may pass (connection, timeout, HTTP 5xx/429): worth one retry."""
+
+
 @dataclass(frozen=True, slots=True)
 class KeySetState:
     """An immutable snapshot: swapped whole, so readers never need the lock."""
@@ -41,30 +52,45 @@ class KeySetState:
     generation: int = 0
 
 
+def _usable_entry(entry) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("kid"), str)
+        and bool(entry["kid"])
+        and entry.get("kty") == "RSA"
+        and entry.get("alg", "RS256") == "RS256"
+        and entry.get("use", "sig") == "sig"
+    )
+
+
+def _convert(entry: dict):
+    kid = entry["kid"]
+    try:
+        key = jwk.construct(entry, algorithm="RS256")
+    except (JOSEError, ValueError, TypeError, KeyError):
+        logger.warning("JWKS key %r could not be read; skipped", kid)
+        return None
+    if key.prepared_key.key_size < MIN_RSA_BITS or not key.is_public():
+        logger.warning("JWKS key %r is not a public RSA key of 2048 bits or more", kid)
+        return None
+    return key
+
+
 def build_keys(document) -> dict:
     """Convert a JWKS document into ``{kid: key}``, skipping keys we must not use."""
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise KeySetError('key set is not a JSON object with a "keys" list')
+    entries = [entry for entry in document["keys"][:MAX_KEYS] if _usable_entry(entry)]
+    kids = Counter(entry["kid"] for entry in entries)
     keys = {}
-    for entry in document["keys"][:MAX_KEYS]:
-        if not isinstance(entry, dict):
+    for entry in entries:
+        if kids[entry["kid"]] > 1:
+            # Two keys under one kid: either could be the forgery, so neither is trusted.
+            logger.warning("JWKS publishes kid %r more than once; skipped", entry["kid"])
             continue
-        kid = entry.get("kid")
-        if not isinstance(kid, str) or not kid:
-            continue
-        if entry.get("kty") != "RSA" or entry.get("alg", "RS256") != "RS256":
-            continue
-        if entry.get("use", "sig") != "sig":
-            continue
-        try:
-            key = jwk.construct(entry, algorithm="RS256")
-        except (JOSEError, ValueError, TypeError, KeyError):
-            logger.warning("JWKS key %r could not be read; skipped", kid)
-            continue
-        if key.prepared_key.key_size < MIN_RSA_BITS or not key.is_public():
-            logger.warning("JWKS key %r is not a public RSA key of 2048 bits or more", kid)
-            continue
-        keys[kid] = key
+        key = _convert(entry)
+        if key is not None:
+            keys[entry["kid"]] = key
     if not keys:
         raise KeySetError("key set holds no usable RS256 key")
     return keys
@@ -85,8 +111,7 @@ class KeySet:
         session: requests.Session | None = None,
     ):
         self.url = url
-        # requests has no total timeout: split the budget between connecting and reading.
-        self.timeout = (timeout / 3, timeout * 2 / 3)
+        self.timeout = timeout  # for a whole fetch, retry included
         self.ttl = ttl
         self.cooldown = cooldown
         self.retries = retries
@@ -105,8 +130,11 @@ class KeySet:
         """The key for ``kid``; may fetch. Raises ``UnknownKey`` or ``KeySetUnavailable``."""
         state = self._state
         now = self.clock()
-        if state.fetched_at is None or now - state.fetched_at >= self.ttl:
+        if state.fetched_at is None:
             state = self._refresh(state, now)
+        elif now - state.fetched_at >= self.ttl:
+            # While one thread refreshes, the others keep using the keys they know.
+            state = self._refresh(state, now, wait=kid not in state.keys)
         key = state.keys.get(kid)
         if key is None and state.fetched_at is not None:
             state = self._refresh(state, now)
@@ -117,11 +145,13 @@ class KeySet:
             raise KeySetUnavailable()
         raise UnknownKey()
 
-    def _refresh(self, seen: KeySetState, now: float) -> KeySetState:
+    def _refresh(self, seen: KeySetState, now: float, wait: bool = True) -> KeySetState:
         """Fetch unless one was attempted within the cool-down; share in-flight fetches."""
         if seen.attempted_at is not None and now - seen.attempted_at < self.cooldown:
             return seen
-        with self._fetch_lock:
+        if not self._fetch_lock.acquire(blocking=wait):
+            return seen
+        try:
             current = self._state
             if current.generation != seen.generation:
                 return current  # another thread fetched while we waited
@@ -133,37 +163,50 @@ class KeySet:
                     current.keys, current.fetched_at, now, current.generation + 1
                 )
             else:
-                logger.warning("JWKS fetched from %s: %d key(s)", self.url, len(keys))
+                logger.info("JWKS fetched from %s: %d key(s)", self.url, len(keys))
                 self._state = KeySetState(keys, now, now, current.generation + 1)
             return self._state
+        finally:
+            self._fetch_lock.release()
 
     def _fetch(self) -> dict:
         self.fetch_count += 1
-        last_error = None
-        for _ in range(1 + self.retries):
+        # Network time is real time, whatever clock drives the TTL and cool-down.
+        deadline = time.monotonic() + self.timeout
+        attempts_left = 1 + self.retries
+        while True:
+            attempts_left -= 1
             try:
-                return build_keys(self._download())
-            except KeySetError as exc:
-                last_error = exc
-        raise last_error
+                return build_keys(self._download(deadline))
+            except KeySetUnreachable as exc:
+                if not attempts_left or time.monotonic() >= deadline:
+                    raise
+                logger.info("JWKS fetch from %s failed (%s); retrying", self.url, exc)
 
-    def _download(self):
+    def _download(self, deadline: float):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise KeySetUnreachable("timed out")
         try:
-            response = self.session.get(
+            with self.session.get(
                 self.url,
-                timeout=self.timeout,
+                # requests has no total timeout: the body is read against the deadline below.
+                timeout=(min(remaining, self.timeout / 3), remaining),
                 headers={"Accept": "application/json"},
                 allow_redirects=False,
-            )
+                stream=True,
+            ) as response:
+                status = response.status_code
+                if status >= 500 or status == 429:
+                    raise KeySetUnreachable(f"HTTP {status}")
+                if status != 200:
+                    raise KeySetError(f"HTTP {status}")
+                body = _read_body(response, deadline)
         except requests.RequestException as exc:
-            raise KeySetError(f"request failed ({type(exc).__name__})") from exc
-        if response.status_code != 200:
-            raise KeySetError(f"HTTP {response.status_code}")
-        if len(response.content) > MAX_JWKS_BYTES:
-            raise KeySetError("response too large")
+            raise KeySetUnreachable(f"request failed ({type(exc).__name__})") from exc
         try:
-            return response.json()
-        except ValueError as exc:
+            return json.loads(body)
+        except (ValueError, RecursionError) as exc:
             raise KeySetError("response is not JSON") from exc
 
     def status(self) -> dict:
@@ -171,3 +214,14 @@ class KeySet:
         state = self._state
         age = None if state.fetched_at is None else round(self.clock() - state.fetched_at, 1)
         return {"keys": len(state.keys), "age_seconds": age, "fetches": self.fetch_count}
+
+
+def _read_body(response: requests.Response, deadline: float) -> bytes:
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=64 * 1024):
+        body += chunk
+        if len(body) > MAX_JWKS_BYTES:
+            raise KeySetError("response too large")
+        if time.monotonic() > deadline:
+            raise KeySetUnreachable("timed out reading the response")
+    return bytes(body)

@@ -12,6 +12,9 @@ from .jwks import KeySet
 from .tokens import decode_json_object, decode_segment, split_token
 
 ALLOWED_ALGORITHM = "RS256"
+# Header parameters that carry or point to a key: the key always comes from the pool's key
+# set, so a token naming its own key is refused rather than silently ignored.
+KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
 MAX_KNOWN_HEADERS = 64
 
 
@@ -82,6 +85,9 @@ class TokenVerifier:
             raise UnsupportedAlgorithm()
         if "crit" in header:
             raise UnsupportedHeader("token header not supported: crit")
+        for name in KEY_HEADERS:
+            if name in header:
+                raise UnsupportedHeader(f"token header not supported: {name}")
         typ = header.get("typ", "JWT")
         if not isinstance(typ, str) or typ.upper() != "JWT":
             raise UnsupportedHeader("token header not supported: typ")
