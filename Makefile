@@ -19,8 +19,13 @@ test: install
 	$(BIN)/pytest tests
 
 lint: install
-	$(BIN)/ruff check hooks tests bench
-	$(BIN)/ruff format --check hooks tests bench
+	$(BIN)/ruff check hooks tests bench demo
+	$(BIN)/ruff format --check hooks tests bench demo
+
+# Bakes a project with the defaults into build/demo, runs it against a local Cognito, walks
+# through the API and keeps serving until Ctrl-C (DEMO_EXIT=1: exit after the walk-through).
+demo: install
+	$(BIN)/python -m demo.run_demo
 
 # Bakes a project, installs it, and prints verification cost, throughput and memory figures
 # with one line per target. wrk comes from Debian's packages when it can be installed.

@@ -8,6 +8,8 @@ LOOPBACK = "127.0.0.1"
 def is_free(port: int, host: str = LOOPBACK) -> bool:
     """True when nothing listens on ``host:port`` and it can be bound."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As servers do: a port whose old connections linger in TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -1,0 +1,275 @@
+"""`make demo`: bake a project with the defaults, run it against a local Cognito, walk through.
+
+Steps: bake into ``$DEMO_DIR`` (default ``build/demo``), run the project's ``make install``,
+``make cognito-local`` and ``make migrate``, serve it with gunicorn on 127.0.0.1, then call
+the API the way a person would. Afterwards it keeps serving until Ctrl-C; with
+``DEMO_EXIT=1`` it exits at once, with status 0 only if every step answered as expected.
+Every process it starts is stopped by pid on the way out, whatever the way out is.
+
+Environment: ``DEMO_DIR``, ``DEMO_VENV`` (the project's virtualenv, default
+``$DEMO_DIR/venv``), ``DEMO_PORT`` (default 8000, or a free port when 8000 is taken),
+``COGNITO_LOCAL_PORT`` (default a free port), ``DEMO_EXIT``.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+from .walkthrough import Walkthrough, walk
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+PREFERRED_API_PORT = 8000
+# Inherited variables that would reconfigure the baked project or its make.
+FOREIGN_PREFIXES = ("DJANGO_", "AWS_COGNITO", "DATABASE_URL", "VIRTUAL_ENV", "MAKE", "MFLAGS")
+
+
+class DemoError(RuntimeError):
+    """A preparation step failed; its message says which and shows the output."""
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def free_port(preferred: int = 0) -> int:
+    """``preferred`` when it can be bound on 127.0.0.1, otherwise a port the system picks."""
+    for port in (preferred, 0) if preferred else (0,):
+        with socket.socket() as probe:
+            # As servers do: a port whose old connections linger in TIME_WAIT is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise DemoError("no free port on 127.0.0.1")
+
+
+def clean_environment() -> dict:
+    """This process's environment without anything that would reconfigure the project."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_PREFIXES)}
+
+
+def read_env_file(path: Path) -> dict:
+    """KEY=VALUE lines of a .env file (comments and blanks skipped)."""
+    pairs = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            if "=" in line and not line.lstrip().startswith("#"):
+                name, value = line.split("=", 1)
+                pairs[name.strip()] = value.strip()
+    return pairs
+
+
+class Demo:
+    """The processes of one demo run, and how to stop them."""
+
+    def __init__(self, demo_dir: Path, venv: Path, api_port: int, cognito_port: int):
+        self.demo_dir = demo_dir
+        self.venv = venv
+        self.api_port = api_port
+        self.cognito_port = cognito_port
+        self.project: Path | None = None
+        self.api: subprocess.Popen | None = None
+        self.cognito_pid: int | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def make(self, target: str, **variables) -> str:
+        """Run the baked project's ``make target`` with its virtualenv; its output."""
+        arguments = [f"VENV={self.venv}", *(f"{k}={v}" for k, v in variables.items())]
+        result = subprocess.run(
+            ["make", "--silent", "--no-print-directory", target, *arguments],
+            cwd=self.project,
+            env=clean_environment(),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise DemoError(
+                f"`make {target}` failed ({result.returncode}):\n{result.stdout}{result.stderr}"
+            )
+        return result.stdout
+
+    def bake(self) -> None:
+        say(f"== Baking the template with its defaults into {self.demo_dir}")
+        self.demo_dir.mkdir(parents=True, exist_ok=True)
+        project = self.demo_dir / "cognito_api"
+        if project.exists():
+            shutil.rmtree(project)
+        self.project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=self.demo_dir))
+        say(f"   {self.project}")
+
+    def install(self) -> None:
+        say(f"== make install (virtualenv {self.venv}; the first time takes a minute)")
+        self.make("install")
+
+    def start_cognito(self) -> None:
+        say(f"== make cognito-local (moto's Cognito emulator on 127.0.0.1:{self.cognito_port})")
+        output = self.make("cognito-local", COGNITO_LOCAL_PORT=self.cognito_port)
+        self.cognito_pid = self.local_state()["pid"]
+        for line in output.splitlines():
+            say(f"   {line}")
+
+    def local_state(self) -> dict:
+        """What ``make cognito-local`` recorded: the emulator's pid and its pool."""
+        return json.loads((self.project / ".cognito-local" / "state.json").read_text())
+
+    def migrate(self) -> None:
+        say("== make migrate")
+        self.make("migrate")
+
+    def serve(self, timeout: float = 60.0) -> None:
+        log_path = self.demo_dir / "gunicorn.log"
+        say(f"== gunicorn on {self.api_url} (log: {log_path})")
+        gunicorn = self.venv / "bin" / "gunicorn"
+        command = [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{self.api_port}"]
+        with open(log_path, "wb") as log:
+            # Its own session: Ctrl-C reaches only this script, which stops it in order.
+            self.api = subprocess.Popen(
+                [*command, "--workers", "2"],
+                cwd=self.project,
+                env=clean_environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.api.poll() is not None:
+                raise DemoError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/api/health/", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise DemoError(f"gunicorn did not answer on {self.api_url}")
+
+    def walk_through(self) -> Walkthrough:
+        settings = {
+            **read_env_file(self.project / ".env"),
+            **read_env_file(self.project / ".env.local"),
+        }
+        pool = self.local_state()["pool"]
+        admin, plain = (
+            (user["username"], user["password"])
+            for user in sorted(pool["users"], key=lambda user: not user["groups"])
+        )
+        admin_group = next(user["groups"][0] for user in pool["users"] if user["groups"])
+        say(f"\n== Walking through the API at {self.api_url}\n")
+        walkthrough = Walkthrough(
+            api_url=self.api_url,
+            cognito_url=pool["endpoint_url"],
+            client_id=pool["client_id"],
+            token_use=settings.get("AWS_COGNITO_TOKEN_USE", "access"),
+        )
+        return walk(walkthrough, admin, plain, admin_group)
+
+    def stop(self) -> None:
+        """Stop gunicorn and the emulator, by pid; safe to call more than once."""
+        if self.api is not None and self.api.poll() is None:
+            self.api.terminate()
+            try:
+                self.api.wait(15)
+            except subprocess.TimeoutExpired:
+                self.api.kill()
+                self.api.wait()
+            say(f"Stopped gunicorn (pid {self.api.pid}).")
+        if self.cognito_pid is not None:
+            try:
+                # The project's own stop command: it stops the recorded pid.
+                self.make("cognito-local-stop")
+            except DemoError as error:
+                say(str(error))
+            stop_if_alive(self.cognito_pid)
+            say(f"Stopped the local Cognito (pid {self.cognito_pid}).")
+            self.cognito_pid = None
+
+
+def stop_if_alive(pid: int) -> None:
+    """SIGKILL ``pid`` if it survived its polite stop."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return
+    time.sleep(1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def exit_on_signal(signum, _frame) -> None:
+    """Turn SIGTERM/SIGHUP into SystemExit so that ``finally`` stops the processes."""
+    raise SystemExit(128 + signum)
+
+
+def print_instructions(demo: Demo) -> None:
+    project = os.path.relpath(demo.project)
+    say(
+        f"The API keeps serving at {demo.api_url}/"
+        f" (local Cognito on 127.0.0.1:{demo.cognito_port})."
+    )
+    say("Try, in another terminal:")
+    say(f"  curl {demo.api_url}/api/public/")
+    say(f"  {demo.api_url}/api/docs/   (Swagger UI, in a browser)")
+    say(f"  cd {project} && make login COGNITO_USER=bob PORT={demo.api_port} VENV={demo.venv}")
+    say("      (signs bob in and prints his tokens with ready curl lines)")
+    say("Press Ctrl-C to stop the API and the local Cognito.")
+
+
+def main() -> int:
+    demo_dir = Path(os.environ.get("DEMO_DIR") or TEMPLATE / "build" / "demo").resolve()
+    venv = Path(os.environ.get("DEMO_VENV") or demo_dir / "venv").resolve()
+    api_port = int(os.environ.get("DEMO_PORT") or 0) or free_port(PREFERRED_API_PORT)
+    cognito_port = int(os.environ.get("COGNITO_LOCAL_PORT") or 0) or free_port()
+    exit_after_walkthrough = os.environ.get("DEMO_EXIT", "") not in ("", "0")
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, exit_on_signal)
+    demo = Demo(demo_dir, venv, api_port, cognito_port)
+    passed = False
+    try:
+        demo.bake()
+        demo.install()
+        demo.start_cognito()
+        demo.migrate()
+        demo.serve()
+        walkthrough = demo.walk_through()
+        passed = walkthrough.passed
+        failed = [title for title, ok in walkthrough.verdicts if not ok]
+        total = len(walkthrough.verdicts)
+        if passed:
+            say(f"== All {total} steps answered as expected.\n")
+        else:
+            say(f"== {len(failed)} of {total} steps did not answer as expected: {failed}\n")
+        if not exit_after_walkthrough:
+            print_instructions(demo)
+            while demo.api.poll() is None:
+                time.sleep(0.5)
+            say(f"gunicorn exited with status {demo.api.returncode}.")
+            return 1
+        return 0 if passed else 1
+    except DemoError as error:
+        say(f"Demo failed: {error}")
+        return 1
+    except KeyboardInterrupt:
+        say("\nStopping.")
+        return 0 if passed else 1
+    finally:
+        demo.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The walk-through: the requests a person would make, each printed with its answer.
+
+Only the standard library is used, so the walk-through shows plain HTTP: signing in is one
+JSON POST to Cognito (``InitiateAuth``), calling the API is a GET or POST with a header.
+"""
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+INITIATE_AUTH = "AWSCognitoIdentityProviderService.InitiateAuth"
+WIDTH = 160
+
+
+@dataclass
+class Answer:
+    """An HTTP answer: status, reason, headers and the decoded JSON body (or text)."""
+
+    status: int
+    reason: str
+    headers: dict
+    body: object
+
+
+def http(method: str, url: str, headers: dict | None = None, body=None) -> Answer:
+    """Send one request; 4xx/5xx answers are returned, not raised."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None and not request.has_header("Content-type"):
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, reason, raw = response.status, response.reason, response.read()
+            answer_headers = dict(response.headers)
+    except urllib.error.HTTPError as error:
+        status, reason, raw = error.code, error.reason, error.read()
+        answer_headers = dict(error.headers)
+    try:
+        decoded = json.loads(raw) if raw else None
+    except ValueError:
+        decoded = raw.decode(errors="replace")
+    return Answer(status, reason, answer_headers, decoded)
+
+
+def short(token: str) -> str:
+    """A token shortened for the screen (the full one is in the request)."""
+    return f"{token[:24]}…({len(token)} chars)"
+
+
+def claims_of(token: str) -> dict:
+    """The payload of a JWT, decoded without verification (to show what Cognito put in)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def compact(value) -> str:
+    """One line of JSON (or text), cut to ``WIDTH`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
+
+
+@dataclass
+class Walkthrough:
+    """Runs numbered steps, prints each request and answer, and keeps the verdicts."""
+
+    api_url: str
+    cognito_url: str
+    client_id: str
+    token_use: str = "access"
+    verdicts: list[tuple[str, bool]] = field(default_factory=list)
+    tokens: dict[str, str | None] = field(default_factory=dict)
+
+    def _record(self, title: str, ok: bool, why: str) -> bool:
+        self.verdicts.append((title, ok))
+        print(f"    {'PASS' if ok else 'FAIL'}: {why}\n")
+        return ok
+
+    def _header(self, title: str) -> None:
+        print(f"[{len(self.verdicts) + 1}] {title}")
+
+    def call(
+        self,
+        title: str,
+        method: str,
+        path: str,
+        expect: int,
+        user: str | None = None,
+        body=None,
+        check: Callable[[object], str | None] | None = None,
+    ) -> Answer | None:
+        """Call the API (as ``user`` when given, with the token they signed in for).
+
+        The step passes on status ``expect`` when ``check`` (if any) finds nothing wrong.
+        """
+        self._header(title)
+        url = self.api_url + path
+        print(f"    > {method} {url}")
+        headers = {}
+        if user is not None:
+            token = self.tokens.get(user)
+            if token is None:
+                self._record(title, False, f"not sent: {user} could not sign in")
+                return None
+            headers["Authorization"] = f"Bearer {token}"
+            print(f"    > Authorization: Bearer {short(token)}   ({user}'s {self.token_use} token)")
+        if body is not None:
+            print(f"    > {compact(body)}")
+        answer = http(method, url, headers, body)
+        print(f"    < {answer.status} {answer.reason}")
+        if answer.status == 401 and "WWW-Authenticate" in answer.headers:
+            print(f"    < WWW-Authenticate: {answer.headers['WWW-Authenticate']}")
+        print(f"    < {compact(answer.body)}")
+        problem = f"expected {expect}, got {answer.status}" if answer.status != expect else None
+        if problem is None and check is not None:
+            problem = check(answer.body)
+        self._record(title, problem is None, problem or f"{answer.status} as expected")
+        return answer
+
+    def sign_in(self, username: str, password: str) -> None:
+        """Sign in to Cognito with a password; keep the token the API accepts."""
+        self._header(f"{username} signs in to the local Cognito (USER_PASSWORD_AUTH)")
+        body = {
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": self.client_id,
+            "AuthParameters": {"USERNAME": username, "PASSWORD": password},
+        }
+        shown = {**body, "AuthParameters": {"USERNAME": username, "PASSWORD": "********"}}
+        print(f"    > POST {self.cognito_url}/")
+        print(f"    > X-Amz-Target: {INITIATE_AUTH}")
+        print(f"    > {compact(shown)}")
+        answer = http(
+            "POST",
+            f"{self.cognito_url}/",
+            {"X-Amz-Target": INITIATE_AUTH, "Content-Type": "application/x-amz-json-1.1"},
+            body,
+        )
+        print(f"    < {answer.status} {answer.reason}")
+        result = answer.body.get("AuthenticationResult") if isinstance(answer.body, dict) else None
+        if answer.status != 200 or not result:
+            self.tokens[username] = None
+            self._record(f"sign in {username}", False, f"no tokens: {compact(answer.body)}")
+            return
+        token = result["AccessToken"] if self.token_use == "access" else result["IdToken"]
+        print(
+            f"    < AccessToken {short(result['AccessToken'])}, IdToken {short(result['IdToken'])},"
+            f" RefreshToken, ExpiresIn {result['ExpiresIn']}"
+        )
+        claims = claims_of(token)
+        print(f"    claims of the {self.token_use} token (signed by the emulator's key):")
+        for name in ("iss", "token_use", "client_id", "aud", "username", "cognito:username"):
+            if name in claims:
+                print(f"      {name}: {claims[name]}")
+        print(f"      cognito:groups: {claims.get('cognito:groups', [])}")
+        self.tokens[username] = token
+        self._record(
+            f"sign in {username}", True, f"signed in; the API takes {self.token_use} tokens"
+        )
+
+    @property
+    def passed(self) -> bool:
+        """True when every step answered as expected."""
+        return bool(self.verdicts) and all(ok for _title, ok in self.verdicts)
+
+
+def groups_are(expected: list[str]) -> Callable[[object], str | None]:
+    """A check that the /api/me/ answer lists exactly ``expected`` groups."""
+
+    def check(body) -> str | None:
+        groups = body.get("groups") if isinstance(body, dict) else None
+        return None if groups == expected else f"groups {groups!r}, expected {expected!r}"
+
+    return check
+
+
+def notes_in(body) -> list[str]:
+    """The texts of a notes list (paginated or not)."""
+    notes = body.get("results", []) if isinstance(body, dict) else body or []
+    return [note.get("text") for note in notes if isinstance(note, dict)]
+
+
+def walk(walkthrough: Walkthrough, admin, plain, admin_group: str) -> Walkthrough:
+    """The steps: public, refused without token, sign-ins, identity, groups, notes.
+
+    ``admin`` and ``plain`` are (username, password) pairs; ``admin`` is in ``admin_group``.
+    """
+    w = walkthrough
+    note = f"Hello from {admin[0]}"
+    w.call("Anyone may call the public endpoint", "GET", "/api/public/", 200)
+    w.call("/api/me/ without a token is refused", "GET", "/api/me/", 401)
+    w.sign_in(*admin)
+    w.sign_in(*plain)
+    w.call(
+        f"{admin[0]} asks who they are",
+        "GET",
+        "/api/me/",
+        200,
+        admin[0],
+        check=groups_are([admin_group]),
+    )
+    w.call(f"{plain[0]} asks who they are", "GET", "/api/me/", 200, plain[0], check=groups_are([]))
+    w.call(
+        f"{admin[0]} (group {admin_group}) calls the admin endpoint",
+        "GET",
+        "/api/admin/",
+        200,
+        admin[0],
+    )
+    w.call(f"{plain[0]} (no group) calls the admin endpoint", "GET", "/api/admin/", 403, plain[0])
+    w.call(f"{admin[0]} writes a note", "POST", "/api/notes/", 201, admin[0], body={"text": note})
+    w.call(
+        f"{admin[0]} lists their notes",
+        "GET",
+        "/api/notes/",
+        200,
+        admin[0],
+        check=lambda body: None if note in notes_in(body) else "the note is missing",
+    )
+    w.call(
+        f"{plain[0]} lists their notes: {admin[0]}'s are not theirs",
+        "GET",
+        "/api/notes/",
+        200,
+        plain[0],
+        check=lambda body: "sees another user's note" if note in notes_in(body) else None,
+    )
+    return w
