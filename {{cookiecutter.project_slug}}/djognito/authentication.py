@@ -27,6 +27,11 @@ def _no_response(request):
     return None
 
 
+def _quoted(text: str) -> str:
+    """``text`` made safe inside a quoted-string of an HTTP header."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def client_address(request) -> str:
     """The peer address of the request, for logs."""
     return request.META.get("REMOTE_ADDR", "-")
@@ -111,7 +116,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
         challenge = f'Bearer realm="{self.www_authenticate_realm}"'
         reason = getattr(request, _ERROR_ATTRIBUTE, None)
         if reason:
-            challenge += f', error="invalid_token", error_description="{reason}"'
+            challenge += f', error="invalid_token", error_description="{_quoted(reason)}"'
         return challenge
 
     def _verifier(self):

@@ -13,6 +13,8 @@ from .errors import MalformedToken, TokenTooLarge
 
 BASE64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 TO_STANDARD_BASE64 = bytes.maketrans(b"-_", b"+/")
+# By segment length modulo 4: the bits of the last character that encode nothing.
+UNUSED_BITS_MASK = (0, None, 0b1111, 0b11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,11 @@ def decode_segment(segment: str, what: str) -> bytes:
     raw = segment.encode("ascii")
     # Deleting every alphabet byte leaves nothing only for pure base64url (C speed, no regex).
     if not raw or raw.translate(None, BASE64URL_ALPHABET):
+        raise MalformedToken(f"malformed token: {what} is not base64url")
+    # The last character of an unpadded segment carries unused low bits: they must be zero,
+    # or several spellings would decode to one signature.
+    unused_bits = UNUSED_BITS_MASK[len(raw) % 4]
+    if unused_bits is None or BASE64URL_ALPHABET.index(raw[-1]) & unused_bits:
         raise MalformedToken(f"malformed token: {what} is not base64url")
     try:
         padded = raw.translate(TO_STANDARD_BASE64) + b"=" * (-len(raw) % 4)
