@@ -216,7 +216,8 @@ def exit_on_signal(signum, _frame) -> None:
 
 
 def print_instructions(demo: Demo) -> None:
-    project = os.path.relpath(demo.project)
+    cwd = Path.cwd()
+    project = demo.project.relative_to(cwd) if demo.project.is_relative_to(cwd) else demo.project
     say(
         f"The API keeps serving at {demo.api_url}/"
         f" (local Cognito on 127.0.0.1:{demo.cognito_port})."
@@ -238,6 +239,8 @@ def main() -> int:
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, exit_on_signal)
+    # Ctrl-C raises KeyboardInterrupt even when started with SIGINT ignored (e.g. from `&`).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     demo = Demo(demo_dir, venv, api_port, cognito_port)
     passed = False
     try:
