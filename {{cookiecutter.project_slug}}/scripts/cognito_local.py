@@ -43,6 +43,7 @@ def start(requested_port: int) -> None:
     """Start (or reuse) the emulator, seed it, write ``.env.local`` and print the users."""
     project = project_settings.load()
     pid, pool = running_emulator()
+    started_now = not pid
     if pid and pool:
         endpoint_url = pool.endpoint_url
         print(f"Local Cognito already running (pid {pid}) at {endpoint_url}")
@@ -57,7 +58,13 @@ def start(requested_port: int) -> None:
             raise SystemExit(f"{error}; see {local_state.LOG_FILE}") from None
         pid, endpoint_url = server.pid, server.endpoint_url
         print(f"Local Cognito started (pid {pid}) at {endpoint_url}")
-    pool = seed(endpoint_url, project.region, project.admin_group)
+    try:
+        pool = seed(endpoint_url, project.region, project.admin_group)
+    except BaseException:
+        # Nothing records the new server yet: stop it rather than leave it running.
+        if started_now:
+            stop_pid(pid)
+        raise
     local_state.save_state(pool, pid)
     local_state.write_env_local(pool)
     print_summary(pool)
