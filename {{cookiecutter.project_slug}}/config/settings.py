@@ -75,11 +75,16 @@ STORAGES = {
 }
 
 # --- Security ---------------------------------------------------------------
-# Behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=on so that Django
-# trusts its X-Forwarded-Proto header; only do so when the proxy always sets it.
+# `manage.py check --deploy` passes with these defaults when DEBUG is off (tests/test_deploy.py).
+# Behind a TLS-terminating proxy (load balancer, ingress), set DJANGO_SECURE_PROXY_SSL_HEADER=on
+# so that Django trusts its X-Forwarded-Proto header: without it every request looks like
+# plain http and SECURE_SSL_REDIRECT loops. Only do so when the proxy always sets (or
+# overwrites) that header, or clients could claim https themselves.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the health endpoint over plain http: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -121,11 +126,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 {%- endif %}
 
 # --- Logging ------------------------------------------------------------------
 LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
+# Everything goes to stderr through the root logger (gunicorn and containers collect it).
+# djognito logs refused tokens at INFO ("authentication failed: <reason> (client <addr>)",
+# never the token) and key set fetches and failures at WARNING.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -133,7 +143,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "djognito": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "djognito": {"level": LOG_LEVEL},
+        "django": {"level": "INFO"},
     },
 }

@@ -1,0 +1,231 @@
+"""OpenAPI documentation of the API, for drf-spectacular (imported by ``ApiConfig.ready``).
+
+Two kinds of extension live here, so that the views themselves stay free of schema code:
+
+- ``CognitoTokenScheme`` describes how a Cognito token may be sent: an
+  ``Authorization: Bearer`` header or the ``ACCESS_TOKEN_KEY`` cookie (either one is enough).
+- One view extension per sample endpoint gives its responses, 401 and 403 included.
+
+A new view is documented here the same way, or with ``@extend_schema`` on the view itself;
+``manage.py spectacular --validate --fail-on-warn`` (run by the tests) names any view that
+is not.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers
+
+from djognito.conf import load_config
+
+from .serializers import MeSerializer, NoteSerializer
+
+BEARER_SCHEME = "cognitoBearer"
+COOKIE_SCHEME = "cognitoCookie"
+
+
+class CognitoTokenScheme(OpenApiAuthenticationExtension):
+    """``BaseCognitoAuthentication`` and its subclasses: a Bearer header or the cookie."""
+
+    target_class = "djognito.authentication.BaseCognitoAuthentication"
+    match_subclasses = True
+    name = [BEARER_SCHEME, COOKIE_SCHEME]
+
+    def get_security_requirement(self, auto_schema):
+        # A list of requirements means "any one of them": the header or the cookie.
+        return [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
+
+    def get_security_definition(self, auto_schema):
+        bearer = build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Bearer", bearer_format="JWT"
+        )
+        bearer["description"] = (
+            "A Cognito token (JWT) in `Authorization: Bearer <token>`. "
+            "The header wins when both are sent."
+        )
+        cookie = {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": load_config().cookie_name,
+            "description": (
+                "A Cognito token (JWT) in this cookie. Unsafe methods (POST ...) then also "
+                "need the CSRF token from `GET /api/csrf/` in the `X-CSRFToken` header."
+            ),
+        }
+        return [bearer, cookie]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """DRF's error body: what is wrong, never the token."""
+
+    detail = serializers.CharField()
+
+
+class MessageSerializer(serializers.Serializer):
+    """A greeting."""
+
+    message = serializers.CharField()
+
+
+class AdminMessageSerializer(MessageSerializer):
+    """A greeting for members of the admin group, naming the group."""
+
+    group = serializers.CharField()
+
+
+class CsrfTokenSerializer(serializers.Serializer):
+    """The CSRF token to send back in ``X-CSRFToken`` (the cookie is set as well)."""
+
+    csrfToken = serializers.CharField()
+
+
+class KeySetStatusSerializer(serializers.Serializer):
+    """The state of the process's copy of the user pool's key set."""
+
+    configured = serializers.BooleanField(help_text="The Cognito settings are complete.")
+    ready = serializers.BooleanField(help_text="Keys have been fetched; tokens can be verified.")
+    keys = serializers.IntegerField(help_text="Number of usable signing keys held.")
+    age_seconds = serializers.FloatField(
+        allow_null=True, help_text="Seconds since the last good fetch (null: never fetched)."
+    )
+    fetches = serializers.IntegerField(help_text="Fetch attempts made by this process.")
+
+
+class HealthSerializer(serializers.Serializer):
+    """Readiness of the process."""
+
+    status = serializers.CharField()
+    jwks = KeySetStatusSerializer()
+
+
+UNAUTHENTICATED = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "No token, or a token that was refused. The body and the `WWW-Authenticate` header "
+        "say why (expired, wrong audience, unknown key ...)."
+    ),
+    examples=[
+        OpenApiExample("expired", value={"detail": "token expired"}, status_codes=["401"]),
+        OpenApiExample(
+            "missing",
+            value={"detail": "Authentication credentials were not provided."},
+            status_codes=["401"],
+        ),
+    ],
+)
+NOT_IN_ADMIN_GROUP = OpenApiResponse(
+    ErrorSerializer, description="The caller is authenticated but not in the admin group."
+)
+CSRF_REFUSED = OpenApiResponse(
+    ErrorSerializer,
+    description="The token came in the cookie and the request carried no valid CSRF token.",
+)
+INVALID_NOTE = OpenApiResponse(description="The note is invalid (the body names the fields).")
+
+
+def documented(view, **methods):
+    """A subclass of ``view`` whose methods carry the given ``extend_schema`` documentation.
+
+    Subclassing leaves the served view untouched: only the schema sees the annotations.
+    """
+    subclass = type(view.__name__, (view,), {"__doc__": view.__doc__})
+    return extend_schema_view(**methods)(subclass)
+
+
+class PublicViewSchema(OpenApiViewExtension):
+    """``GET /api/public/``."""
+
+    target_class = "api.views.PublicView"
+
+    def view_replacement(self):
+        return documented(
+            self.target, get=extend_schema(summary="Public greeting", responses=MessageSerializer)
+        )
+
+
+class HealthViewSchema(OpenApiViewExtension):
+    """``GET /api/health/``."""
+
+    target_class = "api.views.HealthView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(summary="Readiness and key set status", responses=HealthSerializer),
+        )
+
+
+class CsrfViewSchema(OpenApiViewExtension):
+    """``GET /api/csrf/``."""
+
+    target_class = "api.views.CsrfView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(summary="Get a CSRF token", responses=CsrfTokenSerializer),
+        )
+
+
+class MeViewSchema(OpenApiViewExtension):
+    """``GET /api/me/``."""
+
+    target_class = "api.views.MeView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="The caller, from the token",
+                responses={200: MeSerializer, 401: UNAUTHENTICATED},
+            ),
+        )
+
+
+class AdminViewSchema(OpenApiViewExtension):
+    """``GET /api/admin/``."""
+
+    target_class = "api.views.AdminView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="Admin group only",
+                responses={
+                    200: AdminMessageSerializer,
+                    401: UNAUTHENTICATED,
+                    403: NOT_IN_ADMIN_GROUP,
+                },
+            ),
+        )
+
+
+class NoteListViewSchema(OpenApiViewExtension):
+    """``GET, POST /api/notes/``."""
+
+    target_class = "api.views.NoteListView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="The caller's notes",
+                responses={200: NoteSerializer(many=True), 401: UNAUTHENTICATED},
+            ),
+            post=extend_schema(
+                summary="Add a note",
+                request=NoteSerializer,
+                responses={
+                    201: NoteSerializer,
+                    400: INVALID_NOTE,
+                    401: UNAUTHENTICATED,
+                    403: CSRF_REFUSED,
+                },
+            ),
+        )

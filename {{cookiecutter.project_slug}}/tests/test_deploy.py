@@ -1,0 +1,174 @@
+"""The production shape: `check --deploy` is clean, gunicorn serves with gunicorn.conf.py."""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides) -> dict:
+    """A production-like environment: debug off, a strong secret, real host names.
+
+    Every setting the project reads is given here, so `.env` and `.env.local` change nothing.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="off",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="api.example.com",
+        DATABASE_URL="sqlite:///:memory:",
+        AWS_COGNITO_REGION="eu-west-1",
+        AWS_COGNITO_USER_POOL_ID="eu-west-1_AbCdEf123",
+        AWS_COGNITO_APP_CLIENT_ID="1example23456789abcdefghij",
+        AWS_COGNITO_ISSUER="",
+        AWS_COGNITO_JWKS_URL="",
+    )
+    env.update(overrides)
+    return env
+
+
+def check_deploy(**overrides) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=production_env(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = check_deploy()
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "check_id"),
+    [
+        ({"DJANGO_SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+        ({"DJANGO_SECURE_SSL_REDIRECT": "off"}, "security.W008"),
+        ({"DJANGO_SECRET_KEY": "short"}, "security.W009"),
+    ],
+)
+def test_check_deploy_catches_a_weakened_setting(override, check_id):
+    result = check_deploy(**override)
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
+def test_secret_key_is_required_outside_debug(tmp_path):
+    # A copy of the settings away from the project's .env files, so nothing provides the key.
+    shutil.copytree(PROJECT / "config", tmp_path / "config")
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_server():
+    """gunicorn with the project's gunicorn.conf.py, bound to a free port on 127.0.0.1."""
+    port = free_port()
+    env = production_env(
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/api/health/", process)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=60)
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1, allow_redirects=False)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.terminate()
+    output, _ = process.communicate(timeout=60)
+    pytest.fail(f"gunicorn did not start:\n{output}")
+
+
+def test_gunicorn_serves_with_the_project_config(gunicorn_server):
+    url, process = gunicorn_server
+    health = requests.get(f"{url}/api/health/", timeout=5)
+    assert health.status_code == 200
+    assert health.json()["jwks"]["configured"] is True
+    # Plain http is redirected to https outside DEBUG, except for the health endpoint.
+    public = requests.get(f"{url}/api/public/", timeout=5, allow_redirects=False)
+    assert public.status_code == 301
+    assert public.headers["Location"].startswith("https://")
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert '"GET /api/health/ HTTP/1.1" 200' in output  # the access log, on stdout
+
+
+def test_health_tells_configured_and_ready_apart(client, tokens):
+    before = client.get("/api/health/").json()["jwks"]
+    assert (before["configured"], before["ready"], before["keys"]) == (True, False, 0)
+
+    token = tokens.token("alice")
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+    after = client.get("/api/health/").json()["jwks"]
+    assert (after["configured"], after["ready"], after["keys"]) == (True, True, 1)
+    assert after["age_seconds"] >= 0
+
+
+def test_health_answers_200_while_unconfigured(client, settings):
+    settings.AWS_COGNITO_USER_POOL_ID = ""
+    response = client.get("/api/health/")
+    assert response.status_code == 200
+    assert response.json()["jwks"] == {
+        "configured": False,
+        "ready": False,
+        "keys": 0,
+        "age_seconds": None,
+        "fetches": 0,
+    }

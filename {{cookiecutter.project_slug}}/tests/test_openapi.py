@@ -1,0 +1,80 @@
+"""The OpenAPI schema: valid, warning-free, served, and describing how to authenticate."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    output = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(output))
+    assert output.read_text().startswith("openapi: 3.")
+
+
+@pytest.fixture
+def schema(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_served_to_anyone(schema):
+    assert schema["openapi"].startswith("3.")
+    assert "/api/me/" in schema["paths"]
+
+
+def test_swagger_ui_is_served_to_anyone(api_client):
+    response = api_client.get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
+
+
+def test_both_ways_of_sending_a_token_are_described(schema, settings):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["cognitoBearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": schemes["cognitoBearer"]["description"],
+    }
+    cookie = schemes["cognitoCookie"]
+    assert (cookie["type"], cookie["in"], cookie["name"]) == (
+        "apiKey",
+        "cookie",
+        settings.ACCESS_TOKEN_KEY,
+    )
+
+
+def test_protected_endpoints_accept_either_scheme(schema):
+    security = schema["paths"]["/api/me/"]["get"]["security"]
+    assert security == [{"cognitoBearer": []}, {"cognitoCookie": []}]
+
+
+def test_public_endpoints_need_no_token(schema):
+    for path in ("/api/public/", "/api/health/", "/api/csrf/"):
+        assert schema["paths"][path]["get"]["security"] == [{}], path
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/api/me/", "get", {"200", "401"}),
+        ("/api/admin/", "get", {"200", "401", "403"}),
+        ("/api/notes/", "get", {"200", "401"}),
+        ("/api/notes/", "post", {"201", "400", "401", "403"}),
+    ],
+)
+def test_refusals_are_documented(schema, path, method, codes):
+    responses = schema["paths"][path][method]["responses"]
+    assert codes <= set(responses)
+    for code in codes & {"401", "403"}:
+        content = responses[code]["content"]["application/json"]["schema"]
+        assert content == {"$ref": "#/components/schemas/Error"}
+
+
+def test_every_operation_is_documented(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+            assert "200" in operation["responses"] or "201" in operation["responses"]
