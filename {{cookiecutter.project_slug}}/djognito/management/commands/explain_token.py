@@ -99,9 +99,10 @@ class Command(BaseCommand):
             header_segment, payload_segment, _signature = split_token(token, max_bytes)
         except TokenError:
             return  # verify() names the problem
-        for title, segment in (("header", header_segment), ("claims", payload_segment)):
+        parts = (("header", header_segment, "header"), ("claims", payload_segment, "payload"))
+        for title, segment, what in parts:
             try:
-                value = decode_json_object(segment, title)
+                value = decode_json_object(segment, what)
             except TokenError as exc:
                 self.stdout.write(f"{title}: unreadable ({exc.reason})")
                 continue

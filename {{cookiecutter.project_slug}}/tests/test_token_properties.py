@@ -1,0 +1,117 @@
+"""Property tests: random strings and mutated real tokens only ever get a 401.
+
+Hypothesis makes the inputs; each goes over HTTP (Django test client) by header and by
+cookie. Never a 200 for anything but the untouched token, never a 500.
+"""
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from djognito.conf import load_config
+from djognito.testing import b64url_json, encode_token
+
+BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+# HTTP headers reach Django as latin-1 text: nothing beyond U+00FF can arrive.
+LATIN1_TEXT = st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=300)
+TOKEN_LIKE = st.lists(st.text(alphabet=BASE64URL, max_size=80), min_size=1, max_size=5).map(
+    ".".join
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+PROPERTY_SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def refused(api_client, settings):
+    """Asserts that a token is refused with 401, by header and by cookie."""
+
+    def check(token):
+        by_header = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        api_client.cookies[settings.ACCESS_TOKEN_KEY] = token
+        by_cookie = api_client.get("/api/me/")
+        api_client.cookies.clear()
+        for response in (by_header, by_cookie):
+            assert response.status_code == 401, (response.status_code, response.content)
+            assert "detail" in response.json()
+            if len(token) > 40:
+                assert token not in response.content.decode()
+
+    return check
+
+
+@PROPERTY_SETTINGS
+@given(token=LATIN1_TEXT | TOKEN_LIKE)
+def test_random_strings_are_refused(refused, token):
+    refused(token)
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_mutated_tokens_are_refused(refused, tokens, data):
+    token = tokens.token("alice", groups=["readers"])
+    position = data.draw(st.integers(0, len(token) - 1), label="position")
+    mutation = data.draw(st.sampled_from(["replace", "delete", "insert", "swap"]), label="how")
+    character = data.draw(st.sampled_from(BASE64URL + ".=+/ "), label="character")
+    if mutation == "replace":
+        mutated = token[:position] + character + token[position + 1 :]
+    elif mutation == "delete":
+        mutated = token[:position] + token[position + 1 :]
+    elif mutation == "insert":
+        mutated = token[:position] + character + token[position:]
+    else:
+        mutated = token[:position] + token[position:][::-1]
+    if mutated == token:
+        return
+    refused(mutated)
+
+
+@PROPERTY_SETTINGS
+@given(header=st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=4), claims=JSON_VALUES)
+def test_arbitrary_json_under_any_key_is_refused(refused, tokens, signing_key, header, claims):
+    # Signed by the pool's own key, yet neither header nor claims are Cognito's: refused.
+    refused(encode_token(header, claims, signing_key))
+
+
+def acceptable(claim, value, config) -> bool:
+    """Whether Cognito's rules allow ``value`` for ``claim`` (so it proves nothing)."""
+    if claim in ("exp", "iat"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if claim == "sub":
+        return isinstance(value, str) and bool(value)
+    if claim == "cognito:groups":
+        return value is None or (isinstance(value, list) and all(isinstance(g, str) for g in value))
+    if claim == config.client_claim:
+        return value in config.app_client_ids
+    if claim in ("client_id", "aud"):
+        return True  # the other token use's client claim: not checked
+    return value == {"iss": config.issuer, "token_use": config.token_use}[claim]
+
+
+@PROPERTY_SETTINGS
+@given(
+    claim=st.sampled_from(
+        ["exp", "iat", "iss", "token_use", "client_id", "aud", "sub", "cognito:groups"]
+    ),
+    value=JSON_VALUES,
+)
+def test_a_claim_of_any_wrong_value_is_refused(refused, tokens, claim, value):
+    assume(not acceptable(claim, value, load_config()))
+    refused(tokens.token("alice", groups=["readers"], **{claim: value}))
+
+
+def test_unsigned_header_and_claims_alone_are_refused(refused, tokens):
+    claims = tokens.claims("alice")
+    refused(f"{b64url_json({'alg': 'RS256', 'kid': tokens.key.kid})}.{b64url_json(claims)}.")
