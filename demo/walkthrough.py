@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 INITIATE_AUTH = "AWSCognitoIdentityProviderService.InitiateAuth"
-WIDTH = 160
+WIDTH = 220
 
 
 @dataclass
