@@ -19,7 +19,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 from djognito.conf import load_config
+from djognito.errors import TokenExpired
+from djognito.jwks import KeySet
 from djognito.testing import b64url, b64url_json
+from djognito.verifier import TokenVerifier
 
 EXPIRED = "token expired"
 BAD_SIGNATURE = "invalid token signature"
@@ -423,3 +426,21 @@ def test_hostile_token_is_refused_with_its_reason(pool, send, build, reason, cap
     assert token not in body
     assert all(part not in body for part in token.split(".") if len(part) > 8)
     assert token not in caplog.text
+
+
+def test_expiry_follows_the_verifier_clock(pool, jwks_server):
+    # Time is a parameter: the same verifier accepts the token, then refuses it once its
+    # clock passes exp + leeway, with no sleeping and whatever it has cached.
+    token = pool.token(exp=now() + 60)
+    instant = [time.time()]
+    config = pool.config
+    verifier = TokenVerifier(
+        config, keyset=KeySet(config.jwks_url, clock=lambda: instant[0]), clock=lambda: instant[0]
+    )
+    assert verifier.verify(token)["sub"] == "sub-alice"
+    instant[0] += 60 + config.leeway_seconds - 1
+    assert verifier.verify(token)["sub"] == "sub-alice"
+    instant[0] += 2
+    with pytest.raises(TokenExpired):
+        verifier.verify(token)
+    assert jwks_server.fetches == 1

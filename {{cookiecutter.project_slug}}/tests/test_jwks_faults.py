@@ -247,3 +247,9 @@ def test_service_recovers_within_the_cool_down_after_an_outage(tokens, jwks_serv
     assert me(tokens.token()).status_code == 200
     assert keyset.fetch_count == 2
     assert keyset.status()["keys"] == 1
+
+
+def test_key_set_defaults_follow_the_contract(settings):
+    keyset = get_verifier().keyset
+    assert (keyset.timeout, keyset.retries) == (3.0, 1)  # 3 s for a fetch, its retry included
+    assert (keyset.ttl, keyset.cooldown) == (3600, 30)
