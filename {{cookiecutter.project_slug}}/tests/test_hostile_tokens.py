@@ -203,6 +203,18 @@ CASES = [
         lambda p: p.raw_payload(json.dumps(p.claims())[:-1] + ', "x": NaN}'),
         not_json("payload"),
     ),
+    (
+        "payload-nested-2500-deep",
+        lambda p: p.raw_payload('{"a":' + "[" * 2500 + "]" * 2500 + "}"),
+        not_json("payload"),
+    ),
+    (
+        "exp-with-5000-digits",
+        lambda p: p.raw_payload(
+            json.dumps(p.claims(exp=None))[:-1] + ', "exp": ' + "9" * 5000 + "}"
+        ),
+        not_json("payload"),
+    ),
     # Algorithm: RS256 only, whatever the header says.
     ("alg-none-unsigned", lambda p: b64url_json(p.header(alg="none")) + ".e30.", ALG_REFUSED),
     ("alg-none-signed", lambda p: p.signed(p.header(alg="none")), ALG_REFUSED),
