@@ -1,0 +1,71 @@
+"""The baked project's shipping files: CI workflow, pre-commit, Docker, OpenAPI option."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .test_generation import project_files
+
+
+def workflow_commands(workflow: dict) -> list[str]:
+    return [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def test_ci_workflow_installs_lints_and_tests(bake):
+    project = bake()
+    text = (project / ".github" / "workflows" / "ci.yml").read_text()
+    assert "{%" not in text and "{{" not in text
+    workflow = yaml.safe_load(text)
+    commands = "\n".join(workflow_commands(workflow))
+    for command in ("make install", "make lint", "make test"):
+        assert command in commands
+
+
+def test_pre_commit_runs_ruff_at_the_pinned_version(bake):
+    project = bake()
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: repo for repo in config["repos"] for hook in repo["hooks"]}
+    for hook in ("ruff", "ruff-format", "detect-private-key", "end-of-file-fixer"):
+        assert hook in hooks
+    pinned = re.search(r"^ruff==(\S+)$", (project / "requirements-dev.txt").read_text(), re.M)
+    assert hooks["ruff"]["rev"] == f"v{pinned.group(1)}"
+
+
+def test_dockerfile_is_multi_stage_and_runs_gunicorn_unprivileged(bake):
+    project = bake()
+    dockerfile = (project / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM ", dockerfile, re.M)) >= 2
+    users = re.findall(r"^USER (\S+)", dockerfile, re.M)
+    assert users and users[-1] not in ("root", "0")
+    assert 'CMD ["gunicorn", "--config", "gunicorn.conf.py"]' in dockerfile
+    ignored = (project / ".dockerignore").read_text().splitlines()
+    assert ".env" in ignored and ".venv/" in ignored
+
+
+def test_text_files_pass_the_whitespace_hooks(bake):
+    """What end-of-file-fixer and trailing-whitespace would change, on a fresh bake."""
+    project = bake()
+    for path in project_files(project):
+        text = path.read_text(errors="replace")
+        assert not text or (text.endswith("\n") and not text.endswith("\n\n")), path
+        if path.suffix != ".md":
+            assert not re.search(r"[ \t]+$", text, re.M), f"trailing whitespace in {path}"
+
+
+@pytest.mark.parametrize("docs", ["y", "n"])
+def test_openapi_files_follow_the_option(bake, docs):
+    project = bake(openapi_docs=docs)
+    openapi_files = [project / "api" / "schema.py", project / "tests" / "test_openapi.py"]
+    assert all(path.exists() == (docs == "y") for path in openapi_files)
+    apps = (project / "api" / "apps.py").read_text()
+    assert ("import schema" in apps) == (docs == "y")
+    urls = (project / "config" / "urls.py").read_text()
+    assert ("api/docs/" in urls) == (docs == "y")
+
+
+def test_generated_files_are_listed_in_the_readme_tree():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for name in ("gunicorn.conf.py", "Dockerfile", ".pre-commit-config.yaml", "ci.yml"):
+        assert name in readme
