@@ -9,7 +9,7 @@ import logging
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, CSRFCheck, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
 from .conf import load_config
 from .errors import TokenError
@@ -30,6 +30,14 @@ def _no_response(request):
 def _quoted(text: str) -> str:
     """``text`` made safe inside a quoted-string of an HTTP header."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _authorization_header(request) -> str:
+    """The raw Authorization header as text (WSGI gives it as a latin-1 str)."""
+    # Read from the Django request under DRF's wrapper: it is on every authenticated path.
+    meta = getattr(request, "_request", request).META
+    header = meta.get("HTTP_AUTHORIZATION", "")
+    return header.decode("latin-1") if isinstance(header, bytes) else header
 
 
 def client_address(request) -> str:
@@ -62,14 +70,15 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     def get_raw_token(self, request) -> tuple[str | None, str | None]:
         """The token and where it came from; the header wins over the cookie."""
-        header = get_authorization_header(request).split()
-        if header and header[0].lower() == b"bearer":
-            if len(header) != 2:
-                self._refuse(request, "invalid Authorization header: expected 'Bearer <token>'")
-            try:
-                return header[1].decode("ascii"), FROM_HEADER
-            except UnicodeDecodeError:
-                self._refuse(request, "invalid Authorization header: token is not ASCII")
+        header = _authorization_header(request)
+        if header:
+            parts = header.split()
+            if parts and parts[0].lower() == "bearer":
+                if len(parts) != 2:
+                    self._refuse(request, "invalid Authorization header: expected 'Bearer <token>'")
+                if not parts[1].isascii():
+                    self._refuse(request, "invalid Authorization header: token is not ASCII")
+                return parts[1], FROM_HEADER
         token = request.COOKIES.get(self.get_cookie_name())
         if token:
             return token, FROM_COOKIE

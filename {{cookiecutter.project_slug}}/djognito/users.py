@@ -26,7 +26,8 @@ class CognitoUser:
         self.username = username
         self.sub = sub
         self.groups = tuple(groups)
-        self.claims = dict(claims or {})
+        # Kept as given: the verifier hands every request its own copy of the claims.
+        self.claims = claims if claims is not None else {}
         self.group_permissions = group_permissions or {}
         self.is_staff = False
         self.is_superuser = False
