@@ -7,7 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from . import conf
 from .cache import CachedToken, VerifiedTokenCache
 from .claims import CognitoClaimsValidator
-from .errors import InvalidSignature, MalformedToken, UnsupportedAlgorithm, UnsupportedHeader
+from .errors import (
+    InvalidSignature,
+    MalformedToken,
+    TokenError,
+    UnsupportedAlgorithm,
+    UnsupportedHeader,
+)
 from .jwks import KeySet
 from .tokens import decode_json_object, decode_segment, split_token
 
@@ -50,8 +56,9 @@ class TokenVerifier:
         if isinstance(token, str) and len(token) <= self.config.max_token_bytes:
             cached = self.cache.get(token, now)
             if cached is not None:
-                if self.keyset.get_key(cached.kid) is cached.key:
+                if self._current_key(cached.kid) is cached.key:
                     return dict(cached.claims)
+                # The key that verified it was replaced or left the key set: verify anew.
                 self.cache.discard(token)
         header_segment, payload_segment, signature_segment = split_token(
             token, self.config.max_token_bytes
@@ -70,6 +77,12 @@ class TokenVerifier:
         valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
         return dict(claims)
+
+    def _current_key(self, kid: str):
+        try:
+            return self.keyset.get_key(kid)
+        except TokenError:
+            return None
 
     def _remember_header(self, header_segment: str, kid: str) -> None:
         # Tokens of a pool share a handful of header segments: once one has verified, its

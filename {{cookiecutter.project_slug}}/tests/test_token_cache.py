@@ -1,0 +1,142 @@
+"""The verified-token cache: bounded, exact about expiry, tied to the key that verified."""
+
+import dataclasses
+
+import pytest
+
+from djognito.conf import load_config
+from djognito.errors import InvalidSignature, TokenExpired, UnknownKey
+from djognito.jwks import KeySet
+from djognito.testing import SigningKey, jwks_document
+from djognito.verifier import TokenVerifier
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: float):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class CountingKeySet(KeySet):
+    """A real KeySet that counts how often a signature is checked with its keys."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signature_checks = 0
+
+    def get_key(self, kid):
+        key = super().get_key(kid)
+        keyset = self
+
+        class CountingKey:
+            def verify(self, signing_input, signature):
+                keyset.signature_checks += 1
+                return key.verify(signing_input, signature)
+
+        # Cache hits compare key identity, so hand out one wrapper per real key.
+        wrappers = self.__dict__.setdefault("_wrappers", {})
+        return wrappers.setdefault(id(key), CountingKey())
+
+
+@pytest.fixture
+def clock(tokens):
+    # Whole seconds, like the exp claims the factory writes.
+    return Clock(float(int(tokens.clock())))
+
+
+def make_verifier(clock, counting=False, **overrides):
+    config = dataclasses.replace(load_config(), **overrides)
+    keyset_class = CountingKeySet if counting else KeySet
+    keyset = keyset_class(
+        config.jwks_url,
+        ttl=config.jwks_ttl_seconds,
+        cooldown=config.jwks_cooldown_seconds,
+        clock=clock,
+    )
+    return TokenVerifier(config, keyset=keyset, clock=clock)
+
+
+def test_a_token_seen_before_skips_the_signature_check(tokens, clock):
+    verifier = make_verifier(clock, counting=True)
+    token = tokens.token("alice")
+    first, second = verifier.verify(token), verifier.verify(token)
+    assert first == second and first["sub"] == "sub-alice"
+    assert verifier.keyset.signature_checks == 1
+    assert len(verifier.cache) == 1
+
+
+def test_each_hit_gets_its_own_claims_dict(tokens, clock):
+    verifier = make_verifier(clock)
+    token = tokens.token("alice")
+    verifier.verify(token)["username_was_changed"] = True
+    assert "username_was_changed" not in verifier.verify(token)
+
+
+def test_a_cache_hit_still_honours_exp_to_the_second(tokens, clock):
+    verifier = make_verifier(clock, token_cache_ttl_seconds=3600)
+    token = tokens.token("alice", exp=int(clock.now) + 100)
+    verifier.verify(token)
+    clock.now += 100 + verifier.config.leeway_seconds
+    assert verifier.verify(token)["sub"] == "sub-alice"
+    clock.now += 0.001
+    with pytest.raises(TokenExpired):
+        verifier.verify(token)
+    assert len(verifier.cache) == 0
+
+
+def test_an_entry_lives_no_longer_than_the_cache_ttl(tokens, clock):
+    verifier = make_verifier(clock, counting=True, token_cache_ttl_seconds=60)
+    token = tokens.token("alice")
+    verifier.verify(token)
+    clock.now += 61
+    verifier.verify(token)
+    assert verifier.keyset.signature_checks == 2
+
+
+def test_the_cache_is_a_bounded_lru(tokens, clock):
+    verifier = make_verifier(clock, counting=True, token_cache_size=3)
+    alice, bob, carol, dave = (tokens.token(name) for name in ("alice", "bob", "carol", "dave"))
+    for token in (alice, bob, carol):
+        verifier.verify(token)
+    verifier.verify(alice)  # alice is now the most recently used
+    verifier.verify(dave)  # evicts bob, the least recently used
+    assert len(verifier.cache) == 3
+    checks = verifier.keyset.signature_checks
+    verifier.verify(alice)
+    assert verifier.keyset.signature_checks == checks
+    verifier.verify(bob)
+    assert verifier.keyset.signature_checks == checks + 1
+
+
+def test_size_zero_turns_the_cache_off(tokens, clock):
+    verifier = make_verifier(clock, counting=True, token_cache_size=0)
+    token = tokens.token("alice")
+    verifier.verify(token)
+    verifier.verify(token)
+    assert verifier.keyset.signature_checks == 2
+    assert len(verifier.cache) == 0
+
+
+def test_refused_tokens_take_no_cache_space(tokens, clock, other_key):
+    verifier = make_verifier(clock)
+    for index in range(50):
+        with pytest.raises(InvalidSignature):
+            verifier.verify(tokens.token(f"mallory{index}", key=other_key))
+    assert len(verifier.cache) == 0
+
+
+def test_an_entry_is_dropped_when_its_key_leaves_the_key_set(tokens, clock, jwks_server):
+    verifier = make_verifier(clock, jwks_ttl_seconds=600, token_cache_ttl_seconds=3600)
+    token = tokens.token("alice")
+    verifier.verify(token)
+    jwks_server.document = jwks_document(SigningKey.generate("rotated-key"))
+    clock.now += 599
+    assert verifier.verify(token)["sub"] == "sub-alice"  # key set not refreshed yet
+    clock.now += 2
+    with pytest.raises(UnknownKey):
+        verifier.verify(token)
+    assert len(verifier.cache) == 0
