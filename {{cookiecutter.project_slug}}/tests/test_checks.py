@@ -1,16 +1,12 @@
 """`manage.py check` names each missing or malformed Cognito setting by its variable."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-PROJECT = Path(__file__).resolve().parent.parent
+from .processes import isolated_environment, run_python
 
 
 def check_output() -> str:
@@ -104,8 +100,7 @@ def test_misconfigured_server_answers_401_not_500(settings, api_client, tokens):
 
 
 def test_manage_py_check_names_the_environment_variables():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO_"))}
-    env.update(
+    env = isolated_environment(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="off",
         DJANGO_SECRET_KEY="check-test-secret-key-that-is-long-enough-0123456789-abcdefghij",
@@ -116,14 +111,7 @@ def test_manage_py_check_names_the_environment_variables():
         ACCESS_TOKEN_KEY="bad name;",
         AWS_COGNITO_JWKS_URL="http://keys.example.com/jwks.json",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python("manage.py", "check", env=env)
     assert result.returncode == 1
     for name in (
         "AWS_COGNITO_REGION",

@@ -1,19 +1,18 @@
 """The production shape: `check --deploy` is clean, gunicorn serves with gunicorn.conf.py."""
 
-import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-PROJECT = Path(__file__).resolve().parent.parent
+from scripts.ports import free_port
+
+from .processes import PROJECT, isolated_environment, run_python
 
 
 def production_env(**overrides) -> dict:
@@ -21,8 +20,7 @@ def production_env(**overrides) -> dict:
 
     Every setting the project reads is given here, so `.env` and `.env.local` change nothing.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO_"))}
-    env.update(
+    env = isolated_environment(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="off",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -39,13 +37,8 @@ def production_env(**overrides) -> dict:
 
 
 def check_deploy(**overrides) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT,
-        env=production_env(**overrides),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return run_python(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env(**overrides)
     )
 
 
@@ -75,22 +68,9 @@ def test_secret_key_is_required_outside_debug(tmp_path):
     shutil.copytree(PROJECT / "config", tmp_path / "config")
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
-    result = subprocess.run(
-        [sys.executable, "-c", "import config.settings"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python("-c", "import config.settings", env=env, cwd=tmp_path)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

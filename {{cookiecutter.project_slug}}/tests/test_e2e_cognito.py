@@ -5,7 +5,6 @@ fetches the emulator's key set over HTTP, and the servers are configured only th
 environment variables, as a deployment would be.
 """
 
-import os
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import emulator_client, seed
 from scripts.sign_in import SignInError, identity_provider, refresh, sign_in
+
+from .processes import isolated_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -73,13 +74,8 @@ class ApiServer:
 
 def server_environment(pool, token_use: str, database: Path) -> dict:
     """Everything the API reads, from environment variables only (they win over .env files)."""
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "AWS_COGNITO", "DATABASE_URL"))
-    }
     return {
-        **inherited,
+        **isolated_environment(),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": "end-to-end-tests-only-secret-key-0123456789-abcdefghijklmnop",
         "DJANGO_DEBUG": "off",

@@ -1,16 +1,12 @@
 """`manage.py explain_token`: header and claims, then the first failed rule or the user."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-PROJECT = Path(__file__).resolve().parent.parent
+from .processes import isolated_environment, run_python
 
 
 def explain(*args, stdin=None):
@@ -93,16 +89,8 @@ def test_misconfiguration_is_reported(settings, tokens):
 
 
 def test_exit_status_is_non_zero_when_invalid():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "explain_token"],
-        input="e30.e30",
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = isolated_environment(DJANGO_SETTINGS_MODULE="config.test_settings")
+    result = run_python("manage.py", "explain_token", env=env, stdin="e30.e30")
     assert result.returncode == 1
     assert "invalid: malformed token" in result.stderr
     assert "Traceback" not in result.stderr
