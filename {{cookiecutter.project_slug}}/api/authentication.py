@@ -11,6 +11,9 @@ class CognitoAuthentication(BaseCognitoAuthentication):
     Edit ``attach_attributes`` to map your own claims (``custom:tenant``, ``scope`` ...).
     """
 
+    # Read once: attach_attributes runs on every request, and each settings lookup costs.
+    staff_group = settings.COGNITO_ADMIN_GROUP
+
     def attach_attributes(self, user, request):
         user.groups = tuple(user.claims.get("cognito:groups", ()))
-        user.is_staff = settings.COGNITO_ADMIN_GROUP in user.groups
+        user.is_staff = self.staff_group in user.groups

@@ -32,14 +32,6 @@ def _quoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _authorization_header(request) -> str:
-    """The raw Authorization header as text (WSGI gives it as a latin-1 str)."""
-    # Read from the Django request under DRF's wrapper: it is on every authenticated path.
-    meta = getattr(request, "_request", request).META
-    header = meta.get("HTTP_AUTHORIZATION", "")
-    return header.decode("latin-1") if isinstance(header, bytes) else header
-
-
 def client_address(request) -> str:
     """The peer address of the request, for logs."""
     return request.META.get("REMOTE_ADDR", "-")
@@ -70,8 +62,11 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     def get_raw_token(self, request) -> tuple[str | None, str | None]:
         """The token and where it came from; the header wins over the cookie."""
-        header = _authorization_header(request)
+        # Read from the Django request under DRF's wrapper (this runs on every request).
+        header = getattr(request, "_request", request).META.get("HTTP_AUTHORIZATION")
         if header:
+            if isinstance(header, bytes):
+                header = header.decode("latin-1")
             parts = header.split()
             if parts and parts[0].lower() == "bearer":
                 if len(parts) != 2:

@@ -56,7 +56,11 @@ class TokenVerifier:
         if isinstance(token, str) and len(token) <= self.config.max_token_bytes:
             cached = self.cache.get(token, now)
             if cached is not None:
-                if self._current_key(cached.kid) is cached.key:
+                try:
+                    current_key = self.keyset.get_key(cached.kid)
+                except TokenError:
+                    current_key = None
+                if current_key is cached.key:
                     return dict(cached.claims)
                 # The key that verified it was replaced or left the key set: verify anew.
                 self.cache.discard(token)
@@ -77,12 +81,6 @@ class TokenVerifier:
         valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
         return dict(claims)
-
-    def _current_key(self, kid: str):
-        try:
-            return self.keyset.get_key(kid)
-        except TokenError:
-            return None
 
     def _remember_header(self, header_segment: str, kid: str) -> None:
         # Tokens of a pool share a handful of header segments: once one has verified, its

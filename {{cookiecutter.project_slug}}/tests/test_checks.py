@@ -110,6 +110,12 @@ def test_manage_py_check_names_the_environment_variables():
         AWS_COGNITO_TOKEN_USE="refresh",
         ACCESS_TOKEN_KEY="bad name;",
         AWS_COGNITO_JWKS_URL="http://keys.example.com/jwks.json",
+        AWS_COGNITO_LEEWAY_SECONDS="600",
+        AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS="0",
+        AWS_COGNITO_MAX_TOKEN_BYTES="10",
+        AWS_COGNITO_JWKS_TIMEOUT_SECONDS="0",
+        AWS_COGNITO_JWKS_TTL_SECONDS="0",
+        AWS_COGNITO_JWKS_COOLDOWN_SECONDS="-1",
     )
     result = run_python("manage.py", "check", env=env)
     assert result.returncode == 1
@@ -120,6 +126,12 @@ def test_manage_py_check_names_the_environment_variables():
         "AWS_COGNITO_TOKEN_USE",
         "ACCESS_TOKEN_KEY",
         "AWS_COGNITO_JWKS_URL",
+        "AWS_COGNITO_LEEWAY_SECONDS",
+        "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS",
+        "AWS_COGNITO_MAX_TOKEN_BYTES",
+        "AWS_COGNITO_JWKS_TIMEOUT_SECONDS",
+        "AWS_COGNITO_JWKS_TTL_SECONDS",
+        "AWS_COGNITO_JWKS_COOLDOWN_SECONDS",
     ):
         assert f"{name} " in result.stderr
     assert "Traceback" not in result.stderr
