@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
 {%- if cookiecutter.openapi_docs == 'y' %}
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 {%- endif %}
     "djognito",
     "api",
@@ -133,6 +134,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Separate request and response components, so read-only fields are not asked for.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's scripts come from this project's static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 {%- endif %}
 

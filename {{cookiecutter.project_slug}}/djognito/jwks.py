@@ -163,7 +163,9 @@ class KeySet:
                     current.keys, current.fetched_at, now, current.generation + 1
                 )
             else:
-                logger.info("JWKS fetched from %s: %d key(s)", self.url, len(keys))
+                # WARNING, like failures: a fetch is rare (once per TTL or rotation) and worth
+                # seeing in production logs, whose default level hides INFO.
+                logger.warning("JWKS fetched from %s: %d key(s)", self.url, len(keys))
                 self._state = KeySetState(keys, now, now, current.generation + 1)
             return self._state
         finally:

@@ -49,3 +49,11 @@ def test_unreachable_key_set_is_logged_as_warning(api_client, tokens, settings, 
     assert response.status_code == 401
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("JWKS fetch" in message and "failed" in message for message in warnings)
+
+
+def test_key_set_fetch_is_logged_as_warning(api_client, tokens, caplog):
+    with caplog.at_level(logging.INFO):
+        response = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {tokens.token('bob')}")
+    assert response.status_code == 200
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(message.startswith("JWKS fetched from") for message in warnings)

@@ -28,6 +28,9 @@ def test_swagger_ui_is_served_to_anyone(api_client):
     response = api_client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
+    # The UI's scripts are the project's own static files, not a CDN's.
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in response.content
+    assert b"cdn.jsdelivr.net" not in response.content
 
 
 def test_both_ways_of_sending_a_token_are_described(schema, settings):
