@@ -128,8 +128,9 @@ class Demo:
         return json.loads((self.project / ".cognito-local" / "state.json").read_text())
 
     def migrate(self) -> None:
-        say("== make migrate")
+        say("== make migrate collectstatic")
         self.make("migrate")
+        self.make("collectstatic")
 
     def serve(self, timeout: float = 60.0) -> None:
         log_path = self.demo_dir / "gunicorn.log"

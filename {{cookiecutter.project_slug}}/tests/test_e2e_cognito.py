@@ -82,6 +82,7 @@ def server_environment(pool, token_use: str, database: Path) -> dict:
         "DJANGO_SECURE_SSL_REDIRECT": "off",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_STATIC_ROOT": str(database.parent / "static"),
         "ACCESS_TOKEN_KEY": settings.ACCESS_TOKEN_KEY,
         "COGNITO_ADMIN_GROUP": settings.COGNITO_ADMIN_GROUP,
         "AWS_COGNITO_REGION": pool.region,
@@ -102,14 +103,15 @@ def cognito():
 
 @pytest.fixture(scope="module")
 def database(cognito, tmp_path_factory):
-    """A migrated SQLite file shared by the servers of this module."""
+    """A migrated SQLite file shared by the servers of this module (static files beside it)."""
     path = tmp_path_factory.mktemp("e2e") / "db.sqlite3"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-        cwd=PROJECT_DIR,
-        env=server_environment(cognito, "access", path),
-        check=True,
-    )
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--verbosity", "0"],
+            cwd=PROJECT_DIR,
+            env=server_environment(cognito, "access", path),
+            check=True,
+        )
     return path
 
 
