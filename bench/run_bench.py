@@ -6,7 +6,6 @@ the template repository does all of it). Prints figures, then one line per targe
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -88,18 +87,14 @@ def verification_cost(factory, verifier, raw_verify):
 
 
 # --- 2. throughput under gunicorn ----------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # The project's gunicorn.conf.py writes an access log line per request; the load runs use a
 # config without it, so the figures measure the application and not log writing.
 NO_ACCESS_LOG_CONFIG = PROJECT / "bench_gunicorn.conf.py"
 
 
 def start_server(env: dict) -> tuple[subprocess.Popen, int]:
+    from scripts.ports import free_port  # the baked project's helper (on sys.path)
+
     port = free_port()
     NO_ACCESS_LOG_CONFIG.write_text("accesslog = None\n")
     server = subprocess.Popen(
