@@ -121,11 +121,6 @@ class KeySet:
         self._state = KeySetState()
         self._fetch_lock = threading.Lock()
 
-    @property
-    def state(self) -> KeySetState:
-        """The current snapshot (keys, when fetched, when last attempted)."""
-        return self._state
-
     def get_key(self, kid: str):
         """The key for ``kid``; may fetch. Raises ``UnknownKey`` or ``KeySetUnavailable``."""
         state = self._state
