@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILD ?= build
 
-.PHONY: install test lint demo bench clean
+.PHONY: install system-packages test lint demo bench clean
 BENCH_DIR := $(BUILD)/bench
 
 install: $(VENV)/.installed
@@ -15,7 +15,13 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-test: install
+# Debian packages whose servers the tests start on loopback (installed when root, as on CI).
+SYSTEM_PACKAGES := postgresql redis-server chromium
+
+system-packages:
+	@bash '{{cookiecutter.project_slug}}/scripts/ensure-system-packages.sh' $(SYSTEM_PACKAGES)
+
+test: install system-packages
 	$(BIN)/pytest tests
 
 lint: install
