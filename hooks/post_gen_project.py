@@ -9,6 +9,23 @@ PROJECT = Path.cwd()
 # Files that belong to the OpenAPI option only.
 OPENAPI_FILES = ["api/schema.py", "tests/test_openapi.py"]
 
+# Files that belong to the browser sessions option only.
+BROWSER_SESSION_FILES = [
+    "djognito/cookies.py",
+    "djognito/idp.py",
+    "djognito/pkce.py",
+    "djognito/serializers.py",
+    "djognito/urls.py",
+    "djognito/views.py",
+    "api/pages.py",
+    "api/templates",
+    "api/static",
+    "tests/test_browser.py",
+    "tests/test_browser_sessions.py",
+    "tests/test_hosted_login.py",
+    "tests/test_cors_and_cookies.py",
+]
+
 
 def new_secret_key() -> str:
     """A random Django secret key of 67 URL-safe characters (nothing to quote in .env)."""
@@ -46,6 +63,8 @@ def main() -> None:
     write_env_file()
     if "{{ cookiecutter.openapi_docs }}" != "y":
         remove(OPENAPI_FILES)
+    if "{{ cookiecutter.browser_sessions }}" != "y":
+        remove(BROWSER_SESSION_FILES)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,18 @@ INSTALLED_APPS = [
 {%- endif %}
     "djognito",
     "api",
+{%- if cookiecutter.browser_sessions == 'y' %}
+    "corsheaders",
+{%- endif %}
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+{%- if cookiecutter.browser_sessions == 'y' %}
+    # Above CommonMiddleware, so that CORS preflights and redirects carry the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
+{%- endif %}
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,6 +122,33 @@ AWS_COGNITO_GROUP_PERMISSIONS = {
     "{{ cookiecutter.admin_group }}": ["api.view_all_notes"],
 }
 COGNITO_ADMIN_GROUP = env("COGNITO_ADMIN_GROUP", default="{{ cookiecutter.admin_group }}")
+{%- if cookiecutter.browser_sessions == 'y' %}
+
+# --- Browser sessions (djognito.views: /api/auth/...; see the README) --------------
+# Sign-in calls go to Cognito's regional endpoint unless AWS_COGNITO_ENDPOINT_URL is set
+# (`make cognito-local` writes the emulator's into .env.local).
+AWS_COGNITO_ENDPOINT_URL = env("AWS_COGNITO_ENDPOINT_URL", default="")
+AWS_COGNITO_APP_CLIENT_SECRET = env("AWS_COGNITO_APP_CLIENT_SECRET", default="")
+AWS_COGNITO_REFRESH_COOKIE = env("AWS_COGNITO_REFRESH_COOKIE", default="refreshToken")
+AWS_COGNITO_REFRESH_TOKEN_DAYS = env.int("AWS_COGNITO_REFRESH_TOKEN_DAYS", default=30)
+AWS_COGNITO_DOMAIN = env("AWS_COGNITO_DOMAIN", default="")
+AWS_COGNITO_REDIRECT_URI = env("AWS_COGNITO_REDIRECT_URI", default="")
+AWS_COGNITO_LOGIN_REDIRECT_URL = env("AWS_COGNITO_LOGIN_REDIRECT_URL", default="/")
+AWS_COGNITO_LOGOUT_REDIRECT_URL = env("AWS_COGNITO_LOGOUT_REDIRECT_URL", default="/")
+AWS_COGNITO_COOKIE_SAMESITE = env("AWS_COGNITO_COOKIE_SAMESITE", default="Lax")
+AWS_COGNITO_AMPLIFY_COOKIES = env.bool("AWS_COGNITO_AMPLIFY_COOKIES", default=False)
+DJANGO_COOKIE_DOMAIN = env("DJANGO_COOKIE_DOMAIN", default="")
+CSRF_COOKIE_DOMAIN = DJANGO_COOKIE_DOMAIN or None
+if AWS_COGNITO_COOKIE_SAMESITE == "None":
+    # A front end on another site must send (and read) the CSRF cookie as well.
+    CSRF_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SECURE = True
+# Front ends on other origins that may call the API with the user's cookies.
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True
+if not env("DJANGO_CSRF_TRUSTED_ORIGINS", default=""):
+    CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+{%- endif %}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.CognitoAuthentication"],
@@ -138,6 +172,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and Swagger UI are public: a stale token cookie must not lock them.
+    "SERVE_AUTHENTICATION": [],
 }
 {%- endif %}
 

@@ -23,3 +23,16 @@ AWS_COGNITO_TOKEN_USE = "{{ cookiecutter.token_use }}"
 AWS_COGNITO_ISSUER = ""
 AWS_COGNITO_JWKS_URL = "http://127.0.0.1:9/unset/.well-known/jwks.json"
 COGNITO_ADMIN_GROUP = "{{ cookiecutter.admin_group }}"
+{%- if cookiecutter.browser_sessions == 'y' %}
+# Browser sessions: no emulator, domain or front-end origin unless a test sets one.
+AWS_COGNITO_ENDPOINT_URL = ""
+AWS_COGNITO_APP_CLIENT_SECRET = ""
+AWS_COGNITO_DOMAIN = ""
+AWS_COGNITO_REDIRECT_URI = ""
+AWS_COGNITO_COOKIE_SAMESITE = "Lax"
+AWS_COGNITO_AMPLIFY_COOKIES = False
+DJANGO_COOKIE_DOMAIN = ""
+CSRF_COOKIE_DOMAIN = None
+CORS_ALLOWED_ORIGINS = []
+CSRF_TRUSTED_ORIGINS = []
+{%- endif %}

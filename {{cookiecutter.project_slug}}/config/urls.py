@@ -4,8 +4,16 @@ from django.urls import include, path
 {%- if cookiecutter.openapi_docs == 'y' %}
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 {%- endif %}
+{%- if cookiecutter.browser_sessions == 'y' %}
+
+from api.pages import SignInPageView
+{%- endif %}
 
 urlpatterns = [
+{%- if cookiecutter.browser_sessions == 'y' %}
+    path("", SignInPageView.as_view(), name="sign-in-page"),
+    path("api/auth/", include("djognito.urls")),
+{%- endif %}
     path("api/", include("api.urls")),
 {%- if cookiecutter.openapi_docs == 'y' %}
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

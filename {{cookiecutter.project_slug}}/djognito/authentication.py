@@ -11,7 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
-from .conf import load_config
+from .amplify import amplify_token
+from .conf import load_browser_config, load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
 from .users import CognitoUser
@@ -77,7 +78,19 @@ class BaseCognitoAuthentication(BaseAuthentication):
         token = request.COOKIES.get(self.get_cookie_name())
         if token:
             return token, FROM_COOKIE
+        # Only when nothing else carries a token: a Bearer request never pays for this.
+        token = self.get_amplify_token(request)
+        if token:
+            return token, FROM_COOKIE
         return None, None
+
+    def get_amplify_token(self, request) -> str | None:
+        """The token in Amplify's cookies, when ``AWS_COGNITO_AMPLIFY_COOKIES`` is on."""
+        config = load_browser_config()
+        if not config.amplify_cookies:
+            return None
+        cognito = config.cognito
+        return amplify_token(request.COOKIES, cognito.app_client_ids, cognito.token_use)
 
     def get_cookie_name(self) -> str:
         """The cookie that carries the token (``ACCESS_TOKEN_KEY``)."""

@@ -217,3 +217,193 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
             )
         )
     return found
+
+
+# --- Browser sessions: sign-in endpoints, their cookies, CORS and Amplify's cookies ---------
+# Kept apart from CognitoConfig: token verification (the hot path) never reads these.
+
+BROWSER_DEFAULTS = {
+    "AWS_COGNITO_ENDPOINT_URL": "",
+    "AWS_COGNITO_APP_CLIENT_SECRET": "",
+    "AWS_COGNITO_REFRESH_COOKIE": "refreshToken",
+    "AWS_COGNITO_REFRESH_TOKEN_DAYS": 30,
+    "AWS_COGNITO_DOMAIN": "",
+    "AWS_COGNITO_REDIRECT_URI": "",
+    "AWS_COGNITO_LOGIN_REDIRECT_URL": "/",
+    "AWS_COGNITO_LOGOUT_REDIRECT_URL": "/",
+    "AWS_COGNITO_COOKIE_SAMESITE": "Lax",
+    "DJANGO_COOKIE_DOMAIN": "",
+    "AWS_COGNITO_AMPLIFY_COOKIES": False,
+    "AWS_COGNITO_IDP_TIMEOUT_SECONDS": 5.0,
+}
+SAMESITE_VALUES = ("Lax", "Strict", "None")
+# Django settings (not variables of this package) that the browser checks read.
+BROWSER_DJANGO_SETTINGS = (
+    "CORS_ALLOWED_ORIGINS",
+    "CORS_ALLOW_ALL_ORIGINS",
+    "CORS_ALLOW_CREDENTIALS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+)
+SETTING_NAMES = SETTING_NAMES | frozenset(BROWSER_DEFAULTS) | frozenset(BROWSER_DJANGO_SETTINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserConfig:
+    """Settings of the sign-in endpoints, the cookies they set and the origins they serve."""
+
+    cognito: CognitoConfig
+    endpoint_url: str = ""
+    client_secret: str = field(default="", repr=False)
+    refresh_cookie: str = "refreshToken"
+    refresh_token_days: int = 30
+    domain: str = ""
+    redirect_uri: str = ""
+    login_redirect_url: str = "/"
+    logout_redirect_url: str = "/"
+    samesite: str = "Lax"
+    cookie_domain: str = ""
+    amplify_cookies: bool = False
+    idp_timeout_seconds: float = 5.0
+    allowed_origins: tuple[str, ...] = ()
+    allow_all_origins: bool = False
+    allow_credentials: bool = False
+    https_only: bool = False
+
+    @property
+    def client_id(self) -> str:
+        """The app client that signs browsers in: the first configured one."""
+        return self.cognito.app_client_ids[0] if self.cognito.app_client_ids else ""
+
+    @property
+    def secure_cookies(self) -> bool:
+        """``Secure`` on the token cookies: outside DEBUG, and always with SameSite=None."""
+        return not self.cognito.debug or self.samesite == "None"
+
+
+def load_browser_config(settings=None) -> BrowserConfig:
+    """Read the browser-session settings into a ``BrowserConfig``; never raises."""
+    settings = settings or django_settings
+
+    def read(name):
+        return getattr(settings, name, BROWSER_DEFAULTS[name])
+
+    def text(name):
+        return str(read(name) or "").strip()
+
+    origins = getattr(settings, "CORS_ALLOWED_ORIGINS", ()) or ()
+    return BrowserConfig(
+        cognito=load_config(settings),
+        endpoint_url=text("AWS_COGNITO_ENDPOINT_URL").rstrip("/"),
+        client_secret=text("AWS_COGNITO_APP_CLIENT_SECRET"),
+        refresh_cookie=text("AWS_COGNITO_REFRESH_COOKIE"),
+        refresh_token_days=read("AWS_COGNITO_REFRESH_TOKEN_DAYS"),
+        domain=text("AWS_COGNITO_DOMAIN").rstrip("/"),
+        redirect_uri=text("AWS_COGNITO_REDIRECT_URI"),
+        login_redirect_url=text("AWS_COGNITO_LOGIN_REDIRECT_URL") or "/",
+        logout_redirect_url=text("AWS_COGNITO_LOGOUT_REDIRECT_URL") or "/",
+        samesite=text("AWS_COGNITO_COOKIE_SAMESITE"),
+        cookie_domain=text("DJANGO_COOKIE_DOMAIN"),
+        amplify_cookies=bool(read("AWS_COGNITO_AMPLIFY_COOKIES")),
+        idp_timeout_seconds=read("AWS_COGNITO_IDP_TIMEOUT_SECONDS"),
+        allowed_origins=tuple(str(origin) for origin in origins),
+        allow_all_origins=bool(getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)),
+        allow_credentials=bool(getattr(settings, "CORS_ALLOW_CREDENTIALS", False)),
+        https_only=bool(
+            getattr(settings, "SECURE_SSL_REDIRECT", False)
+            or getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        ),
+    )
+
+
+def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:
+    """Everything wrong with the browser-session settings, as (name, message) pairs."""
+    found = []
+    debug = config.cognito.debug
+    if config.endpoint_url:
+        message = _url_problem("AWS_COGNITO_ENDPOINT_URL", config.endpoint_url, debug)
+        if message:
+            found.append(("AWS_COGNITO_ENDPOINT_URL", message))
+    if config.domain:
+        message = _url_problem("AWS_COGNITO_DOMAIN", config.domain, debug)
+        if message:
+            found.append(("AWS_COGNITO_DOMAIN", message))
+    if config.redirect_uri:
+        message = _url_problem("AWS_COGNITO_REDIRECT_URI", config.redirect_uri, debug)
+        if message:
+            found.append(("AWS_COGNITO_REDIRECT_URI", message))
+    if not COOKIE_NAME_PATTERN.match(config.refresh_cookie):
+        found.append(
+            (
+                "AWS_COGNITO_REFRESH_COOKIE",
+                f"must be a valid cookie name, got {config.refresh_cookie!r}.",
+            )
+        )
+    elif config.refresh_cookie == config.cognito.cookie_name:
+        found.append(("AWS_COGNITO_REFRESH_COOKIE", "must differ from ACCESS_TOKEN_KEY."))
+    if not _is_whole(config.refresh_token_days, 1, 3650):
+        found.append(
+            (
+                "AWS_COGNITO_REFRESH_TOKEN_DAYS",
+                f"must be a whole number from 1 to 3650, got {config.refresh_token_days!r}.",
+            )
+        )
+    timeout = config.idp_timeout_seconds
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
+        found.append(
+            (
+                "AWS_COGNITO_IDP_TIMEOUT_SECONDS",
+                f"must be a number of seconds in (0, 60], got {timeout!r}.",
+            )
+        )
+    for name, url in (
+        ("AWS_COGNITO_LOGIN_REDIRECT_URL", config.login_redirect_url),
+        ("AWS_COGNITO_LOGOUT_REDIRECT_URL", config.logout_redirect_url),
+    ):
+        if not is_allowed_redirect(url, config.allowed_origins):
+            found.append(
+                (
+                    name,
+                    f"must be a path on this site or a URL of DJANGO_CORS_ALLOWED_ORIGINS, "
+                    f"got {url!r}.",
+                )
+            )
+    if config.samesite not in SAMESITE_VALUES:
+        found.append(
+            (
+                "AWS_COGNITO_COOKIE_SAMESITE",
+                f"must be Lax, Strict or None, got {config.samesite!r}.",
+            )
+        )
+    elif config.samesite == "None" and not debug and not config.https_only:
+        found.append(
+            (
+                "AWS_COGNITO_COOKIE_SAMESITE",
+                "None needs HTTPS outside DEBUG (browsers drop Secure cookies on plain http): "
+                "turn on DJANGO_SECURE_SSL_REDIRECT or DJANGO_SECURE_PROXY_SSL_HEADER.",
+            )
+        )
+    if config.cookie_domain and not re.match(r"^\.?[A-Za-z0-9.-]+$", config.cookie_domain):
+        found.append(
+            ("DJANGO_COOKIE_DOMAIN", f"must be a domain name, got {config.cookie_domain!r}.")
+        )
+    if config.allow_credentials and (config.allow_all_origins or "*" in config.allowed_origins):
+        found.append(
+            (
+                "DJANGO_CORS_ALLOWED_ORIGINS",
+                "must list origins: a wildcard with credentials would let any site call the "
+                "API as the signed-in user.",
+            )
+        )
+    return found
+
+
+def is_allowed_redirect(url: str, allowed_origins=()) -> bool:
+    """True for a path on this site (``/next``) or a URL on one of ``allowed_origins``."""
+    if not isinstance(url, str) or not url or any(c in url for c in "\\\r\n\t"):
+        return False
+    parts = urlsplit(url)
+    if not parts.scheme and not parts.netloc:
+        # "/path" only: "//evil.example" is protocol-relative, "path" is relative to the API.
+        return url.startswith("/") and not url.startswith("//")
+    return f"{parts.scheme}://{parts.netloc}" in allowed_origins

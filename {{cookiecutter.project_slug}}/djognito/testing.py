@@ -6,11 +6,14 @@ serve a real key set over HTTP on 127.0.0.1.
 
 import base64
 import contextlib
+import hashlib
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -196,6 +199,168 @@ class JWKSServer:
                 self.end_headers()
                 with contextlib.suppress(OSError):  # the client may have given up
                     self.wfile.write(body)
+
+            def log_message(self, format, *args):
+                pass
+
+        return Handler
+
+
+class CognitoOAuthServer:
+    """A local stand-in for a managed login domain, speaking Cognito's documented contract.
+
+    ``GET /oauth2/authorize`` signs in ``username`` at once and redirects to
+    ``redirect_uri`` with a one-time ``code``; ``POST /oauth2/token`` exchanges it
+    (``authorization_code`` with the PKCE S256 check) or a refresh token (``refresh_token``)
+    for tokens signed with ``key``, whose JWKS it serves at ``jwks_url``; client
+    authentication is HTTP Basic when ``client_secret`` is set. ``GET /logout`` redirects
+    to ``logout_uri``. ``token_requests`` records each form posted to the token endpoint.
+    """
+
+    def __init__(
+        self,
+        key: SigningKey,
+        issuer: str,
+        client_id: str,
+        client_secret: str = "",
+        username: str = "alice",
+        groups=(),
+    ):
+        self.key = key
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.username = username
+        self.groups = tuple(groups)
+        self.access_tokens = TokenFactory(key, issuer, client_id, "access")
+        self.id_tokens = TokenFactory(key, issuer, client_id, "id")
+        self.token_requests: list[dict] = []
+        self._codes: dict[str, dict] = {}
+        self._refresh_tokens: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The domain, as ``AWS_COGNITO_DOMAIN`` names it."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def jwks_url(self) -> str:
+        """The key set of the tokens this server issues."""
+        return f"{self.url}/pool/.well-known/jwks.json"
+
+    def start(self) -> "CognitoOAuthServer":
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def authorize(self, query: dict) -> tuple[int, dict, dict]:
+        """(status, headers, body) of ``GET /oauth2/authorize``."""
+        if query.get("response_type") != "code" or query.get("client_id") != self.client_id:
+            return 400, {}, {"error": "invalid_request"}
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            return 400, {}, {"error": "invalid_request"}
+        code = secrets.token_urlsafe(24)
+        with self._lock:
+            self._codes[code] = {
+                "challenge": query["code_challenge"],
+                "redirect_uri": query.get("redirect_uri", ""),
+            }
+        answer = urlencode({"code": code, "state": query.get("state", "")})
+        return 302, {"Location": f"{query.get('redirect_uri', '')}?{answer}"}, {}
+
+    def token(self, form: dict, authorization: str | None) -> tuple[int, dict, dict]:
+        """(status, headers, body) of ``POST /oauth2/token``."""
+        self.token_requests.append({**form, "authorization": authorization})
+        if not self._client_authenticated(form, authorization):
+            return 401, {}, {"error": "invalid_client"}
+        grant = form.get("grant_type")
+        if grant == "authorization_code":
+            with self._lock:
+                issued = self._codes.pop(form.get("code", ""), None)
+            verifier = form.get("code_verifier", "")
+            challenge = b64url(hashlib.sha256(verifier.encode()).digest())
+            if (
+                issued is None
+                or issued["redirect_uri"] != form.get("redirect_uri")
+                or not secrets.compare_digest(issued["challenge"], challenge)
+            ):
+                return 400, {}, {"error": "invalid_grant"}
+            refresh_token = secrets.token_urlsafe(48)
+            with self._lock:
+                self._refresh_tokens[refresh_token] = self.username
+            return 200, {}, {**self._tokens(self.username), "refresh_token": refresh_token}
+        if grant == "refresh_token":
+            with self._lock:
+                username = self._refresh_tokens.get(form.get("refresh_token", ""))
+            if username is None:
+                return 400, {}, {"error": "invalid_grant"}
+            return 200, {}, self._tokens(username)
+        return 400, {}, {"error": "unsupported_grant_type"}
+
+    def _client_authenticated(self, form: dict, authorization: str | None) -> bool:
+        if not self.client_secret:
+            return form.get("client_id") == self.client_id
+        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        return secrets.compare_digest(authorization or "", f"Basic {expected}")
+
+    def _tokens(self, username: str) -> dict:
+        return {
+            "access_token": self.access_tokens.token(username, self.groups),
+            "id_token": self.id_tokens.token(username, self.groups),
+            "token_type": "Bearer",
+            "expires_in": self.access_tokens.lifetime,
+        }
+
+    def _handler_class(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                query = dict(parse_qsl(parts.query))
+                if parts.path == "/oauth2/authorize":
+                    self._answer(*server.authorize(query))
+                elif parts.path == "/logout":
+                    self._answer(302, {"Location": query.get("logout_uri", "/")}, {})
+                elif parts.path == "/pool/.well-known/jwks.json":
+                    self._answer(200, {}, jwks_document(server.key))
+                else:
+                    self._answer(404, {}, {"error": "not_found"})
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+                if urlsplit(self.path).path != "/oauth2/token":
+                    self._answer(404, {}, {"error": "not_found"})
+                    return
+                self._answer(*server.token(form, self.headers.get("Authorization")))
+
+            def _answer(self, status, headers, body):
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(payload)
 
             def log_message(self, format, *args):
                 pass

@@ -1,0 +1,20 @@
+"""The sign-in page at ``/``: a small page to try the API from a browser."""
+
+from django.views.generic import TemplateView
+
+from djognito.conf import load_browser_config
+
+
+class SignInPageView(TemplateView):
+    """Sign in, see ``/api/me/``, add and list notes, refresh, sign out.
+
+    Plain HTML and one static script; the tokens stay in HttpOnly cookies the page cannot
+    read. Replace it with your own front end.
+    """
+
+    template_name = "api/sign_in.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["managed_login"] = bool(load_browser_config().domain)
+        return context

@@ -1,0 +1,98 @@
+"""Setting and clearing the token cookies of a browser session.
+
+The access (or id) token goes into ``ACCESS_TOKEN_KEY`` for every path; the refresh token
+into ``AWS_COGNITO_REFRESH_COOKIE``, sent back only to the sign-in endpoints. Both are
+``HttpOnly``: page scripts never see a token. The refresh cookie's value is signed by this
+server, so a forged or truncated one is refused before Cognito is asked.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+
+from .conf import BrowserConfig
+
+REFRESH_COOKIE_PATH = "/api/auth/"
+REFRESH_SALT = "djognito.cookies.refresh"
+SECONDS_PER_DAY = 86400
+# How the refresh token was obtained decides how it is used: InitiateAuth or /oauth2/token.
+FROM_PASSWORD = "password"
+FROM_HOSTED = "hosted"
+
+
+@dataclass(frozen=True)
+class RefreshCookie:
+    """What the refresh cookie holds: the token, its user (for SECRET_HASH) and its origin."""
+
+    refresh_token: str
+    username: str
+    flow: str = FROM_PASSWORD
+
+
+class BadRefreshCookie(Exception):
+    """The refresh cookie was not written by this server (forged, truncated, other key)."""
+
+
+def refresh_samesite(config: BrowserConfig) -> str:
+    """Strict, unless front ends on another site need it sent (SameSite=None)."""
+    return "None" if config.samesite == "None" else "Strict"
+
+
+def set_access_cookie(response, config: BrowserConfig, token: str, max_age: int) -> None:
+    """The token in ``ACCESS_TOKEN_KEY`` for ``max_age`` seconds (its remaining life)."""
+    response.set_cookie(
+        config.cognito.cookie_name,
+        token,
+        max_age=max(0, int(max_age)),
+        path="/",
+        domain=config.cookie_domain or None,
+        secure=config.secure_cookies,
+        httponly=True,
+        samesite=config.samesite,
+    )
+
+
+def set_refresh_cookie(response, config: BrowserConfig, value: RefreshCookie) -> None:
+    """The refresh token in ``AWS_COGNITO_REFRESH_COOKIE``, on the sign-in paths only."""
+    signed = signing.dumps(
+        [value.refresh_token, value.username, value.flow], salt=REFRESH_SALT, compress=True
+    )
+    response.set_cookie(
+        config.refresh_cookie,
+        signed,
+        max_age=config.refresh_token_days * SECONDS_PER_DAY,
+        path=REFRESH_COOKIE_PATH,
+        domain=config.cookie_domain or None,
+        secure=config.secure_cookies,
+        httponly=True,
+        samesite=refresh_samesite(config),
+    )
+
+
+def read_refresh_cookie(request, config: BrowserConfig) -> RefreshCookie | None:
+    """The refresh cookie's content, ``None`` when absent; ``BadRefreshCookie`` if forged."""
+    raw = request.COOKIES.get(config.refresh_cookie)
+    if not raw:
+        return None
+    try:
+        refresh_token, username, flow = signing.loads(raw, salt=REFRESH_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadRefreshCookie("refresh cookie is not one this server set") from error
+    if not all(isinstance(part, str) and part for part in (refresh_token, username, flow)):
+        raise BadRefreshCookie("refresh cookie is not one this server set")
+    return RefreshCookie(refresh_token, username, flow)
+
+
+def clear_token_cookies(response, config: BrowserConfig) -> None:
+    """Expire both cookies (``Max-Age=0``) with the attributes they were set with."""
+    for name, path, samesite in (
+        (config.cognito.cookie_name, "/", config.samesite),
+        (config.refresh_cookie, REFRESH_COOKIE_PATH, refresh_samesite(config)),
+    ):
+        response.delete_cookie(
+            name, path=path, domain=config.cookie_domain or None, samesite=samesite
+        )
+        # delete_cookie sets Secure only for __Secure- names; match the cookie that was set.
+        morsel = response.cookies[name]
+        morsel["secure"] = config.secure_cookies
+        morsel["httponly"] = True
