@@ -15,6 +15,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiVi
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import (
     OpenApiExample,
+{%- if cookiecutter.browser_sessions == 'y' %}
+    OpenApiParameter,
+{%- endif %}
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -22,6 +25,14 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from djognito.conf import load_config
+{%- if cookiecutter.browser_sessions == 'y' %}
+from djognito.serializers import (
+    LoginSerializer,
+    RefreshedSerializer,
+    SessionSerializer,
+    SignInErrorSerializer,
+)
+{%- endif %}
 
 from .serializers import MeSerializer, NoteSerializer
 
@@ -54,7 +65,14 @@ class CognitoTokenScheme(OpenApiAuthenticationExtension):
             "name": load_config().cookie_name,
             "description": (
                 "A Cognito token (JWT) in this cookie. Unsafe methods (POST ...) then also "
-                "need the CSRF token from `GET /api/csrf/` in the `X-CSRFToken` header."
+                "need the CSRF token from `GET /api/csrf/` in the `X-CSRFToken` header. "
+                "This page cannot set the cookie (browsers keep cookies away from page "
+                "scripts here): "
+{%- if cookiecutter.browser_sessions == 'y' %}
+                "sign in on the sign-in page at `/` (it sets the real, HttpOnly cookie) "
+                "and reload this page, or "
+{%- endif %}
+                "use the Bearer scheme."
             ),
         }
         return [bearer, cookie]
@@ -229,3 +247,135 @@ class NoteListViewSchema(OpenApiViewExtension):
                 },
             ),
         )
+{%- if cookiecutter.browser_sessions == 'y' %}
+
+
+# --- Browser sign-in (djognito.views) -------------------------------------------------
+
+SIGN_IN_REFUSED = OpenApiResponse(
+    SignInErrorSerializer,
+    description=(
+        "Wrong username or password (one answer for both), or a step Cognito asks for "
+        "(`challenge` names it)."
+    ),
+)
+SIGN_IN_CSRF_REFUSED = OpenApiResponse(
+    ErrorSerializer, description="The request carried no valid CSRF token."
+)
+IDP_UNAVAILABLE = OpenApiResponse(SignInErrorSerializer, description="Cognito is unreachable.")
+SESSION_ENDED = OpenApiResponse(
+    SignInErrorSerializer,
+    description="No refresh cookie, or Cognito refused it: both cookies are cleared.",
+)
+REDIRECT = OpenApiResponse(description="A redirect (`Location`).")
+BAD_CALLBACK = OpenApiResponse(
+    SignInErrorSerializer, description="Missing, forged or expired state; code refused."
+)
+
+
+class LoginViewSchema(OpenApiViewExtension):
+    """``POST /api/auth/login/``."""
+
+    target_class = "djognito.views.LoginView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            post=extend_schema(
+                summary="Sign in: the tokens go into HttpOnly cookies",
+                request=LoginSerializer,
+                responses={
+                    200: SessionSerializer,
+                    400: OpenApiResponse(description="Malformed body (the body names the fields)."),
+                    401: SIGN_IN_REFUSED,
+                    403: SIGN_IN_CSRF_REFUSED,
+                    503: IDP_UNAVAILABLE,
+                },
+            ),
+        )
+
+
+class RefreshViewSchema(OpenApiViewExtension):
+    """``POST /api/auth/refresh/``."""
+
+    target_class = "djognito.views.RefreshView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            post=extend_schema(
+                summary="A new access cookie from the refresh cookie",
+                request=None,
+                responses={
+                    200: RefreshedSerializer,
+                    401: SESSION_ENDED,
+                    403: SIGN_IN_CSRF_REFUSED,
+                    503: IDP_UNAVAILABLE,
+                },
+            ),
+        )
+
+
+class LogoutViewSchema(OpenApiViewExtension):
+    """``POST /api/auth/logout/``."""
+
+    target_class = "djognito.views.LogoutView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            post=extend_schema(
+                summary="Sign out: both cookies cleared, refresh token revoked",
+                request=None,
+                responses={204: None, 403: SIGN_IN_CSRF_REFUSED},
+            ),
+        )
+
+
+class HostedLoginViewSchema(OpenApiViewExtension):
+    """``GET /api/auth/hosted/login/``."""
+
+    target_class = "djognito.views.HostedLoginView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="Go to the managed login (PKCE)",
+                parameters=[
+                    OpenApiParameter("next", str, description="A path to land on afterwards.")
+                ],
+                responses={302: REDIRECT, 400: OpenApiResponse(description="`next` refused.")},
+            ),
+        )
+
+
+class HostedCallbackViewSchema(OpenApiViewExtension):
+    """``GET /api/auth/hosted/callback/``."""
+
+    target_class = "djognito.views.HostedCallbackView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="The managed login's redirect back: sets the cookies",
+                parameters=[OpenApiParameter("code", str), OpenApiParameter("state", str)],
+                responses={302: REDIRECT, 400: BAD_CALLBACK, 503: IDP_UNAVAILABLE},
+            ),
+        )
+
+
+class HostedLogoutViewSchema(OpenApiViewExtension):
+    """``GET /api/auth/hosted/logout/``."""
+
+    target_class = "djognito.views.HostedLogoutView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="Sign out here and at the managed login", responses={302: REDIRECT}
+            ),
+        )
+{%- endif %}

@@ -169,10 +169,14 @@ def test_wrong_password_and_unknown_user_get_the_same_401(local_pool, browser):
     wrong = login(browser, "alice", "not-her-password")
     unknown = login(browser, "nobody-here", "whatever-Passw0rd!")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {
-        "detail": "incorrect username or password",
-        "code": "invalid_credentials",
-    }
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {
+            "detail": "incorrect username or password",
+            "code": "invalid_credentials",
+        }
+    )
     assert not wrong.cookies.get(settings.ACCESS_TOKEN_KEY)
 
 

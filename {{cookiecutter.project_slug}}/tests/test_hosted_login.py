@@ -1,0 +1,178 @@
+"""Managed login (Hosted UI) against a local server speaking Cognito's OAuth contract."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from rest_framework.test import APIClient
+
+from djognito.conf import load_config
+from djognito.testing import CognitoOAuthServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def oauth_server(signing_key, settings):
+    """The managed login domain, issuing tokens for the test pool as ``alice``."""
+    config = load_config()
+    server = CognitoOAuthServer(
+        signing_key,
+        issuer=config.issuer,
+        client_id=config.app_client_ids[0],
+        groups=[settings.COGNITO_ADMIN_GROUP],
+    )
+    with server:
+        settings.AWS_COGNITO_DOMAIN = server.url
+        yield server
+
+
+@pytest.fixture
+def browser():
+    return APIClient(enforce_csrf_checks=True)
+
+
+def start(browser, next_url=None):
+    """``GET hosted/login/``, then Cognito's authorize step: the callback's path and query."""
+    query = {"next": next_url} if next_url else {}
+    response = browser.get("/api/auth/hosted/login/", query)
+    assert response.status_code == 302
+    authorize = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    assert authorize.status_code == 302
+    callback = urlsplit(authorize.headers["Location"])
+    return f"{callback.path}?{callback.query}", response
+
+
+def test_login_redirects_to_authorize_with_pkce_and_state(oauth_server, browser, settings):
+    response = browser.get("/api/auth/hosted/login/")
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}" == oauth_server.url
+    assert target.path == "/oauth2/authorize"
+    query = parse_qs(target.query)
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43
+    assert query["client_id"] == [settings.AWS_COGNITO_APP_CLIENT_ID.split(",")[0]]
+    assert query["redirect_uri"] == ["http://testserver/api/auth/hosted/callback/"]
+    state_cookie = response.cookies["djognito_login_state"]
+    assert state_cookie["httponly"]
+    assert state_cookie["path"] == "/api/auth/hosted/"
+
+
+def test_full_sign_in_sets_the_cookies_and_redirects(oauth_server, browser, settings):
+    callback, _ = start(browser, "/after/")
+    response = browser.get(callback)
+    assert response.status_code == 302
+    assert response["Location"] == "/after/"
+    assert response.cookies[settings.ACCESS_TOKEN_KEY]["httponly"]
+    assert response.cookies[settings.AWS_COGNITO_REFRESH_COOKIE]["path"] == "/api/auth/"
+    me = browser.get("/api/me/").json()
+    assert me["username"] == "alice"
+    assert me["groups"] == [settings.COGNITO_ADMIN_GROUP]
+    exchange = oauth_server.token_requests[-1]
+    assert exchange["grant_type"] == "authorization_code"
+    assert len(exchange["code_verifier"]) >= 43
+    assert exchange["authorization"] is None  # no secret: client_id in the form
+
+
+def test_refresh_after_a_managed_login_uses_the_token_endpoint(oauth_server, browser, settings):
+    callback, _ = start(browser)
+    browser.get(callback)
+    csrf = browser.get("/api/csrf/").json()["csrfToken"]
+    response = browser.post("/api/auth/refresh/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200
+    assert oauth_server.token_requests[-1]["grant_type"] == "refresh_token"
+
+
+def test_client_secret_is_sent_by_http_basic(oauth_server, browser, settings):
+    oauth_server.client_secret = settings.AWS_COGNITO_APP_CLIENT_SECRET = "s3cret-value"
+    callback, _ = start(browser)
+    assert browser.get(callback).status_code == 302
+    assert oauth_server.token_requests[-1]["authorization"].startswith("Basic ")
+    assert "client_secret" not in oauth_server.token_requests[-1]
+
+
+def test_a_replayed_code_is_refused(oauth_server, browser):
+    callback, _ = start(browser)
+    assert browser.get(callback).status_code == 302
+    # The same browser starts again, then presents the old (used) code with its new state.
+    new_callback, _ = start(browser)
+    old_code = parse_qs(urlsplit(callback).query)["code"][0]
+    new_state = parse_qs(urlsplit(new_callback).query)["state"][0]
+    replay = browser.get("/api/auth/hosted/callback/", {"code": old_code, "state": new_state})
+    assert replay.status_code == 400
+    assert replay.json()["code"] == "invalid_grant"
+
+
+def test_a_forged_state_is_refused(oauth_server, browser):
+    callback, _ = start(browser)
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    response = browser.get("/api/auth/hosted/callback/", {"code": code, "state": "forged"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_state"
+
+
+def test_a_state_from_another_browser_is_refused(oauth_server, browser):
+    callback, _ = start(browser)
+    other_browser = APIClient(enforce_csrf_checks=True)
+    response = other_browser.get(callback)
+    assert response.status_code == 400
+    assert "start the sign-in again" in response.json()["detail"]
+
+
+def test_a_tampered_state_cookie_is_refused(oauth_server, browser):
+    callback, _ = start(browser)
+    browser.cookies["djognito_login_state"] = browser.cookies["djognito_login_state"].value + "x"
+    assert browser.get(callback).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"code": "abc"}, {"state": "abc"}, {"error": "access_denied"}],
+)
+def test_missing_code_or_state_is_400(oauth_server, browser, query):
+    response = browser.get("/api/auth/hosted/callback/", query)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/", "http:evil.example", "/\\evil.example"],
+)
+def test_no_open_redirect(oauth_server, browser, next_url):
+    response = browser.get("/api/auth/hosted/login/", {"next": next_url})
+    assert response.status_code == 400
+    assert "next" in response.json()
+
+
+def test_an_allowed_front_end_origin_may_be_the_next_page(oauth_server, browser, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.test"]
+    callback, _ = start(browser, "https://app.example.test/home")
+    assert browser.get(callback)["Location"] == "https://app.example.test/home"
+
+
+def test_hosted_logout_clears_cookies_and_ends_the_cognito_session(oauth_server, browser, settings):
+    callback, _ = start(browser)
+    browser.get(callback)
+    response = browser.get("/api/auth/hosted/logout/")
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert target.path == "/logout"
+    query = parse_qs(target.query)
+    assert query["logout_uri"] == ["http://testserver/"]
+    assert query["client_id"] == [settings.AWS_COGNITO_APP_CLIENT_ID.split(",")[0]]
+    assert response.cookies[settings.ACCESS_TOKEN_KEY]["max-age"] == 0
+    assert response.cookies[settings.AWS_COGNITO_REFRESH_COOKIE]["max-age"] == 0
+
+
+def test_a_token_the_api_would_refuse_sets_no_cookie(oauth_server, browser, other_key, settings):
+    oauth_server.access_tokens.key = oauth_server.id_tokens.key = other_key
+    callback, _ = start(browser)
+    response = browser.get(callback)
+    assert response.status_code == 502
+    assert settings.ACCESS_TOKEN_KEY not in response.cookies
+
+
+def test_hosted_endpoints_are_404_without_a_domain(browser):
+    assert browser.get("/api/auth/hosted/login/").status_code == 404
+    assert browser.get("/api/auth/hosted/callback/").status_code == 404
