@@ -1,0 +1,230 @@
+"""The sign-in page in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+gunicorn serves the project, moto's emulator signs users in, and the browser does what a
+person would: sign in, read the groups, write a note, refresh, sign out. A second origin on
+127.0.0.1 calls the API with ``credentials: "include"``: allowed when listed in
+``DJANGO_CORS_ALLOWED_ORIGINS``, blocked by the browser otherwise.
+"""
+
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from scripts.moto_server import MotoServer
+from scripts.ports import free_port
+from scripts.seed import seed
+
+from .processes import PROJECT, ApiServer, scrubbed_environment
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REGION = "eu-west-1"
+# Under a loaded machine a page may take a while; expect() waits, it never sleeps.
+expect.set_options(timeout=20_000)
+
+if not CHROMIUM.is_file() and not shutil.which("chromium"):
+    pytest.skip(
+        "Chromium is not installed: `bash scripts/ensure-system-packages.sh chromium` "
+        "(make test does it) installs Debian's package.",
+        allow_module_level=True,
+    )
+
+
+class FrontEnd:
+    """A page on its own origin (127.0.0.1, another port) that calls the API with cookies."""
+
+    def __init__(self, api_url: str, port: int = 0):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        page = FRONT_END_PAGE.replace("API_URL", api_url).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, format, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> "FrontEnd":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+FRONT_END_PAGE = """<!doctype html>
+<html><body><p id="result">calling</p>
+<script>
+fetch("API_URL/api/me/", { credentials: "include" })
+  .then((response) => response.json())
+  .then((me) => { document.getElementById("result").textContent = "user " + me.username; })
+  .catch((error) => { document.getElementById("result").textContent = "blocked " + error.name; });
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def cognito():
+    """The emulator with the local pool, alice (admin group) and bob (no group)."""
+    with MotoServer() as server:
+        yield seed(server.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+
+
+@pytest.fixture(scope="module")
+def allowed_front_end_port():
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def site(cognito, allowed_front_end_port, tmp_path_factory):
+    """gunicorn serving the project as `make cognito-local && make serve` would locally."""
+    folder = tmp_path_factory.mktemp("browser")
+    environment = scrubbed_environment(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY="browser-tests-only-secret-key-0123456789-abcdefghijklmnopqrst",
+        # As in a generated .env: plain http on 127.0.0.1, so cookies are not Secure.
+        DJANGO_DEBUG="on",
+        DJANGO_SECURE_SSL_REDIRECT="off",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_CORS_ALLOWED_ORIGINS=f"http://127.0.0.1:{allowed_front_end_port}",
+        ACCESS_TOKEN_KEY=settings.ACCESS_TOKEN_KEY,
+        COGNITO_ADMIN_GROUP=settings.COGNITO_ADMIN_GROUP,
+        AWS_COGNITO_REGION=cognito.region,
+        AWS_COGNITO_USER_POOL_ID=cognito.pool_id,
+        AWS_COGNITO_APP_CLIENT_ID=cognito.client_id,
+        AWS_COGNITO_TOKEN_USE=settings.AWS_COGNITO_TOKEN_USE,
+        AWS_COGNITO_JWKS_URL=cognito.jwks_url,
+        AWS_COGNITO_ENDPOINT_URL=cognito.endpoint_url,
+    )
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--verbosity", "0"],
+            cwd=PROJECT,
+            env=environment,
+            check=True,
+        )
+    with ApiServer(environment, folder / "gunicorn.log") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One browser for the whole session."""
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM if CHROMIUM.is_file() else shutil.which("chromium")),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(chromium):
+    """A fresh context (its own cookies) for each test."""
+    context = chromium.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def user(cognito, name: str):
+    return next(candidate for candidate in cognito.users if candidate.username == name)
+
+
+def sign_in(page, site, person) -> None:
+    page.goto(f"{site.url}/")
+    page.get_by_label("Username").fill(person.username)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def test_the_admin_signs_in_and_sees_the_groups(page, site, cognito):
+    sign_in(page, site, user(cognito, "alice"))
+    expect(page.locator("#username")).to_have_text("alice")
+    expect(page.locator("#groups")).to_have_text(settings.COGNITO_ADMIN_GROUP)
+
+
+def test_a_plain_user_writes_a_note_refreshes_and_signs_out(page, site, cognito):
+    sign_in(page, site, user(cognito, "bob"))
+    expect(page.locator("#groups")).to_have_text("no group")
+    page.get_by_label("New note").fill("Written in a real browser")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Written in a real browser")).to_be_visible()
+    page.get_by_role("button", name="Refresh session").click()
+    expect(page.get_by_text("Session refreshed")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("Signed out.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_page_scripts_cannot_read_the_tokens(page, context, site, cognito):
+    sign_in(page, site, user(cognito, "alice"))
+    readable = page.evaluate("document.cookie")
+    assert settings.ACCESS_TOKEN_KEY not in readable
+    assert "refreshToken" not in readable
+    assert "eyJ" not in readable
+    stored = {cookie["name"]: cookie for cookie in context.cookies()}
+    assert stored[settings.ACCESS_TOKEN_KEY]["httpOnly"] is True
+    assert stored[settings.ACCESS_TOKEN_KEY]["sameSite"] == "Lax"
+
+
+def test_a_wrong_password_is_shown(page, site):
+    page.goto(f"{site.url}/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("incorrect username or password")).to_be_visible()
+
+
+def test_an_allowed_origin_calls_the_api_with_the_cookies(
+    page, site, cognito, allowed_front_end_port
+):
+    sign_in(page, site, user(cognito, "alice"))
+    with FrontEnd(site.url, port=allowed_front_end_port) as front_end:
+        page.goto(front_end.url)
+        expect(page.locator("#result")).to_have_text("user alice")
+
+
+def test_another_origin_is_blocked_by_the_browser(page, site, cognito):
+    sign_in(page, site, user(cognito, "alice"))
+    with FrontEnd(site.url) as front_end:
+        page.goto(front_end.url)
+        expect(page.locator("#result")).to_have_text("blocked TypeError")
