@@ -156,6 +156,7 @@ class Demo:
             cognito_url=pool["endpoint_url"],
             client_id=pool["client_id"],
             token_use=settings.get("AWS_COGNITO_TOKEN_USE", "access"),
+            access_cookie=settings.get("ACCESS_TOKEN_KEY", "accessToken"),
         )
         return walk(walkthrough, admin, plain, admin_group)
 
@@ -179,6 +180,15 @@ class Demo:
 def exit_on_signal(signum, _frame) -> None:
     """Turn SIGTERM/SIGHUP into SystemExit so that ``finally`` stops the processes."""
     raise SystemExit(128 + signum)
+
+
+def print_sign_in_page(demo: Demo) -> None:
+    """Where to sign in with a browser, and as whom."""
+    say(f"Sign-in page: {demo.api_url}/  (open it in a browser) as one of the local users:")
+    for user in demo.local_state()["pool"]["users"]:
+        groups = ", ".join(user["groups"]) or "no group"
+        say(f"  {user['username']:<8} password {user['password']:<18} {groups}")
+    say()
 
 
 def print_instructions(demo: Demo) -> None:
@@ -223,6 +233,7 @@ def main() -> int:
             say(f"== All {total} steps answered as expected.\n")
         else:
             say(f"== {len(failed)} of {total} steps did not answer as expected: {failed}\n")
+        print_sign_in_page(demo)
         if not exit_after_walkthrough:
             print_instructions(demo)
             while demo.api.process.poll() is None:

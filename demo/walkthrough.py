@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 
 INITIATE_AUTH = "AWSCognitoIdentityProviderService.InitiateAuth"
 WIDTH = 220
@@ -23,26 +24,40 @@ class Answer:
     reason: str
     headers: dict
     body: object
+    set_cookies: list[str] = field(default_factory=list)
 
 
-def http(method: str, url: str, headers: dict | None = None, body=None) -> Answer:
-    """Send one request; 4xx/5xx answers are returned, not raised."""
+def http(method: str, url: str, headers: dict | None = None, body=None, opener=None) -> Answer:
+    """Send one request (through ``opener`` when given); 4xx/5xx answers are returned."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if data is not None and not request.has_header("Content-type"):
         request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with (opener or urllib.request.build_opener()).open(request, timeout=10) as response:
             status, reason, raw = response.status, response.reason, response.read()
-            answer_headers = dict(response.headers)
+            answer_headers = response.headers
     except urllib.error.HTTPError as error:
         status, reason, raw = error.code, error.reason, error.read()
-        answer_headers = dict(error.headers)
+        answer_headers = error.headers
     try:
         decoded = json.loads(raw) if raw else None
     except ValueError:
         decoded = raw.decode(errors="replace")
-    return Answer(status, reason, answer_headers, decoded)
+    set_cookies = answer_headers.get_all("Set-Cookie") or []
+    return Answer(status, reason, dict(answer_headers), decoded, set_cookies)
+
+
+def cookie_browser():
+    """An HTTP opener that keeps cookies, as a browser does (without JavaScript)."""
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
+def hidden_value(set_cookie: str) -> str:
+    """A Set-Cookie line with its value hidden (it may hold a token)."""
+    name, _, rest = set_cookie.partition("=")
+    value, _, attributes = rest.partition(";")
+    return f"{name}={'…' if value else ''};{attributes}"
 
 
 def short(token: str) -> str:
@@ -71,6 +86,7 @@ class Walkthrough:
     cognito_url: str
     client_id: str
     token_use: str = "access"
+    access_cookie: str = "accessToken"
     verdicts: list[tuple[str, bool]] = field(default_factory=list)
     tokens: dict[str, str | None] = field(default_factory=dict)
 
@@ -160,6 +176,67 @@ class Walkthrough:
             f"sign in {username}", True, f"signed in; the API takes {self.token_use} tokens"
         )
 
+    def browser_session(self, username: str, password: str) -> None:
+        """Sign in through the API as a browser page does: cookies, CSRF token, no token seen."""
+        browser = cookie_browser()
+        csrf = http("GET", f"{self.api_url}/api/csrf/", opener=browser).body["csrfToken"]
+        headers = {"X-CSRFToken": csrf}
+        title = f"{username} signs in through /api/auth/login/ (HttpOnly cookies)"
+        self._header(title)
+        print(f"    > POST {self.api_url}/api/auth/login/")
+        print("    > X-CSRFToken: (from GET /api/csrf/, with its csrftoken cookie)")
+        print(f"    > {compact({'username': username, 'password': '********'})}")
+        answer = http(
+            "POST",
+            f"{self.api_url}/api/auth/login/",
+            headers,
+            {"username": username, "password": password},
+            opener=browser,
+        )
+        print(f"    < {answer.status} {answer.reason}")
+        for line in answer.set_cookies:
+            print(f"    < Set-Cookie: {hidden_value(line)}")
+        print(f"    < {compact(answer.body)}")
+        self._record(title, *self._session_problem(answer))
+        self.call_with_cookies(
+            browser, f"{username} asks who they are, with the cookie", "GET", "/api/me/", 200
+        )
+        self.call_with_cookies(
+            browser,
+            f"{username} signs out through /api/auth/logout/",
+            "POST",
+            "/api/auth/logout/",
+            204,
+            headers,
+        )
+        self.call_with_cookies(
+            browser, f"{username}'s browser is signed out", "GET", "/api/me/", 401
+        )
+
+    def _session_problem(self, answer: Answer) -> tuple[bool, str]:
+        if answer.status != 200:
+            return False, f"expected 200, got {answer.status}"
+        if "eyJ" in json.dumps(answer.body):
+            return False, "a token is in the body"
+        httponly = [
+            line for line in answer.set_cookies if "httponly" in line.lower().replace(" ", "")
+        ]
+        names = {line.split("=", 1)[0] for line in httponly}
+        if self.access_cookie not in names or len(names) < 2:
+            return False, f"HttpOnly cookies set: {sorted(names)}"
+        return True, f"200 as expected; HttpOnly cookies {sorted(names)}, no token in the body"
+
+    def call_with_cookies(self, browser, title, method, path, expect, headers=None) -> None:
+        """Call the API with the browser's cookies (and ``headers``)."""
+        self._header(title)
+        print(f"    > {method} {self.api_url}{path}   (cookies: {self.access_cookie} ...)")
+        answer = http(method, self.api_url + path, headers, opener=browser)
+        print(f"    < {answer.status} {answer.reason}")
+        if answer.body is not None:
+            print(f"    < {compact(answer.body)}")
+        problem = f"expected {expect}, got {answer.status}" if answer.status != expect else None
+        self._record(title, problem is None, problem or f"{answer.status} as expected")
+
     @property
     def passed(self) -> bool:
         """True when every step answered as expected."""
@@ -227,4 +304,5 @@ def walk(walkthrough: Walkthrough, admin, plain, admin_group: str) -> Walkthroug
         plain[0],
         check=lambda body: "sees another user's note" if note in notes_in(body) else None,
     )
+    w.browser_session(*plain)
     return w

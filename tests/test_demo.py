@@ -17,6 +17,10 @@ EXPECTED_STEPS = [
     ("alice writes a note", "201"),
     ("alice lists their notes", "200"),
     ("bob lists their notes: alice's are not theirs", "200"),
+    ("bob signs in through /api/auth/login/ (HttpOnly cookies)", "200"),
+    ("bob asks who they are, with the cookie", "200"),
+    ("bob signs out through /api/auth/logout/", "204"),
+    ("bob's browser is signed out", "401"),
 ]
 
 
@@ -39,13 +43,15 @@ def test_demo_walks_through_the_api_and_stops_everything(bake, tmp_path):
         DEMO_VENV=str(venv),
     )
     out = result.stdout
-    assert "All 11 steps answered as expected." in out, out[-6000:]
+    assert f"All {len(EXPECTED_STEPS)} steps answered as expected." in out, out[-6000:]
     for number, (title, answer) in enumerate(EXPECTED_STEPS, start=1):
         step = re.search(rf"\[{number}\] {re.escape(title)}\n(.*?)\n\n", out, re.DOTALL)
         assert step, f"step {number} ({title}) missing:\n{out[-6000:]}"
         assert f"PASS: {answer}" in step.group(1), step.group(1)
     assert '"groups": ["admin"]' in out and '"groups": []' in out
     assert "FAIL" not in out
+    assert "eyJ" not in out.split("bob signs in through /api/auth/login/")[1]
+    assert re.search(r"Sign-in page: http://127\.0\.0\.1:\d+/", out)
 
     api_port = int(re.search(r"gunicorn on http://127\.0\.0\.1:(\d+)", out).group(1))
     cognito_port = int(re.search(r"emulator on 127\.0\.0\.1:(\d+)", out).group(1))

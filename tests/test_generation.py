@@ -12,6 +12,8 @@ SUPPORTED = {
     "access-nodocs": {"token_use": "access", "openapi_docs": "n"},
     "id-docs": {"token_use": "id", "openapi_docs": "y"},
     "id-nodocs": {"token_use": "id", "openapi_docs": "n"},
+    "nobrowser-docs": {"browser_sessions": "n", "openapi_docs": "y"},
+    "nobrowser-nodocs": {"browser_sessions": "n", "openapi_docs": "n", "token_use": "id"},
     "custom-names": {
         "project_name": "My Shop-API",
         "access_token_cookie": "session_jwt",
@@ -102,6 +104,50 @@ def test_docs_option_off_leaves_no_trace(bake):
     for path in project_files(project):
         text = path.read_text(errors="replace").lower()
         assert "spectacular" not in text, f"OpenAPI leftover in {path}"
+
+
+BROWSER_SESSION_PATHS = [
+    "djognito/views.py",
+    "djognito/urls.py",
+    "djognito/idp.py",
+    "djognito/cookies.py",
+    "djognito/pkce.py",
+    "djognito/serializers.py",
+    "api/pages.py",
+    "api/templates",
+    "api/static",
+    "tests/test_browser.py",
+    "tests/test_browser_sessions.py",
+]
+BROWSER_SESSION_WORDS = [
+    "corsheaders",
+    "cors-headers",
+    "playwright",
+    "/api/auth/",
+    "aws_cognito_endpoint_url",
+    "aws_cognito_refresh_cookie",
+    "sign-in page",
+]
+
+
+def test_browser_sessions_off_leaves_no_trace(bake):
+    project = bake(browser_sessions="n")
+    for relative in BROWSER_SESSION_PATHS:
+        assert not (project / relative).exists(), f"{relative} left behind"
+    for path in project_files(project):
+        if path.relative_to(project).parts[0] == "djognito":
+            continue  # the reusable module is copied verbatim; its sign-in modules are gone
+        text = path.read_text(errors="replace").lower()
+        for word in BROWSER_SESSION_WORDS:
+            assert word not in text, f"browser-session leftover {word!r} in {path}"
+
+
+def test_browser_sessions_are_on_by_default(bake):
+    project = bake()
+    assert (project / "djognito" / "views.py").is_file()
+    assert "django-cors-headers==" in (project / "requirements.txt").read_text()
+    assert "playwright==" in (project / "requirements-dev.txt").read_text()
+    assert 'include("djognito.urls")' in (project / "config" / "urls.py").read_text()
 
 
 def test_empty_ids_are_reported_by_check_naming_the_variables(bake):

@@ -1,5 +1,6 @@
 """The sign-in page at ``/``: a small page to try the API from a browser."""
 
+from django.templatetags.static import static
 from django.views.generic import TemplateView
 
 from djognito.conf import load_browser_config
@@ -16,5 +17,6 @@ class SignInPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["managed_login"] = bool(load_browser_config().domain)
+        context["managed_login"] = "on" if load_browser_config().domain else "off"
+        context["script_url"] = static("api/sign_in.js")
         return context

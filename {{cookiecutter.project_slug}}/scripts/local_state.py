@@ -22,6 +22,9 @@ MANAGED_VARIABLES = (
     "AWS_COGNITO_USER_POOL_ID",
     "AWS_COGNITO_APP_CLIENT_ID",
     "AWS_COGNITO_JWKS_URL",
+{%- if cookiecutter.browser_sessions == 'y' %}
+    "AWS_COGNITO_ENDPOINT_URL",
+{%- endif %}
     "DJANGO_SECURE_SSL_REDIRECT",
 )
 HEADER = "# Written by `make cognito-local`: the local Cognito emulator. Not committed.\n"
@@ -61,6 +64,10 @@ def env_local_lines(pool: LocalPool) -> list[str]:
         "AWS_COGNITO_USER_POOL_ID": pool.pool_id,
         "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
         "AWS_COGNITO_JWKS_URL": pool.jwks_url,
+{%- if cookiecutter.browser_sessions == 'y' %}
+        # Sign-in calls (POST /api/auth/login/) go to the emulator.
+        "AWS_COGNITO_ENDPOINT_URL": pool.endpoint_url,
+{%- endif %}
         # The local API is served over plain http.
         "DJANGO_SECURE_SSL_REDIRECT": "off",
     }

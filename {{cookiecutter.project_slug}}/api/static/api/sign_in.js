@@ -66,7 +66,8 @@ $("sign-in").addEventListener("submit", async (event) => {
   }
   event.target.reset();
   say(`Welcome, ${answer.data.username}.`);
-  await showSession();
+  await $("managed-login").hidden = document.body.dataset.managedLogin !== "on";
+showSession();
 });
 
 $("note-form").addEventListener("submit", async (event) => {
@@ -97,4 +98,5 @@ $("sign-out").addEventListener("click", async () => {
   show(false);
 });
 
+$("managed-login").hidden = document.body.dataset.managedLogin !== "on";
 showSession();
