@@ -83,6 +83,12 @@ def test_the_sign_in_page_loads_no_third_party_script(api_client):
     assert "https://" not in page
 
 
+def test_the_sign_in_page_offers_the_managed_login_once_configured(api_client, settings):
+    assert 'data-managed-login="off"' in api_client.get("/").content.decode()
+    settings.AWS_COGNITO_DOMAIN = "https://example.auth.eu-west-1.amazoncognito.com"
+    assert 'data-managed-login="on"' in api_client.get("/").content.decode()
+
+
 # --- Amplify's cookie storage ------------------------------------------------------------
 
 TOKEN_NAME = "{{ 'idToken' if cookiecutter.token_use == 'id' else 'accessToken' }}"

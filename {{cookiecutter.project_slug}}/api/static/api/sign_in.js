@@ -66,8 +66,7 @@ $("sign-in").addEventListener("submit", async (event) => {
   }
   event.target.reset();
   say(`Welcome, ${answer.data.username}.`);
-  await $("managed-login").hidden = document.body.dataset.managedLogin !== "on";
-showSession();
+  await showSession();
 });
 
 $("note-form").addEventListener("submit", async (event) => {
