@@ -2,17 +2,28 @@
 
 from django.core import checks
 
-from .conf import (
-    BROWSER_DEFAULTS,
-    DEFAULTS,
-    browser_problems,
-    load_browser_config,
-    load_config,
-    problems,
-)
+from .conf import browser_problems, load_browser_config, load_config, problems
 
-# A stable check id per setting: djognito.E001 is always ACCESS_TOKEN_KEY, and so on.
-CHECK_IDS = {name: f"djognito.E{index:03d}" for index, name in enumerate(DEFAULTS, start=1)}
+# One id per setting, written out so that it never moves (README lists them). New settings
+# take the next free number; a retired setting's id is never reused.
+CHECK_IDS = {
+    "ACCESS_TOKEN_KEY": "djognito.E001",
+    "AWS_COGNITO_REGION": "djognito.E002",
+    "AWS_COGNITO_USER_POOL_ID": "djognito.E003",
+    "AWS_COGNITO_APP_CLIENT_ID": "djognito.E004",
+    "AWS_COGNITO_TOKEN_USE": "djognito.E005",
+    "AWS_COGNITO_ISSUER": "djognito.E006",
+    "AWS_COGNITO_JWKS_URL": "djognito.E007",
+    "AWS_COGNITO_LEEWAY_SECONDS": "djognito.E008",
+    "AWS_COGNITO_MAX_TOKEN_BYTES": "djognito.E009",
+    "AWS_COGNITO_JWKS_TIMEOUT_SECONDS": "djognito.E010",
+    "AWS_COGNITO_JWKS_TTL_SECONDS": "djognito.E011",
+    "AWS_COGNITO_JWKS_COOLDOWN_SECONDS": "djognito.E012",
+    "AWS_COGNITO_TOKEN_CACHE_SIZE": "djognito.E013",
+    "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS": "djognito.E014",
+    "AWS_COGNITO_GROUP_PERMISSIONS": "djognito.E015",
+    "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS": "djognito.E016",
+}
 
 
 @checks.register("djognito")
@@ -28,10 +39,21 @@ def check_cognito_settings(app_configs=None, **kwargs):
     ]
 
 
-# Browser-session settings get ids from E101 on, apart from the verification settings.
+# Browser-session settings: ids from E101 on, written out like CHECK_IDS.
 BROWSER_CHECK_IDS = {
-    name: f"djognito.E{index:03d}"
-    for index, name in enumerate((*BROWSER_DEFAULTS, "DJANGO_CORS_ALLOWED_ORIGINS"), start=101)
+    "AWS_COGNITO_ENDPOINT_URL": "djognito.E101",
+    "AWS_COGNITO_APP_CLIENT_SECRET": "djognito.E102",
+    "AWS_COGNITO_REFRESH_COOKIE": "djognito.E103",
+    "AWS_COGNITO_REFRESH_TOKEN_DAYS": "djognito.E104",
+    "AWS_COGNITO_DOMAIN": "djognito.E105",
+    "AWS_COGNITO_REDIRECT_URI": "djognito.E106",
+    "AWS_COGNITO_LOGIN_REDIRECT_URL": "djognito.E107",
+    "AWS_COGNITO_LOGOUT_REDIRECT_URL": "djognito.E108",
+    "AWS_COGNITO_COOKIE_SAMESITE": "djognito.E109",
+    "DJANGO_COOKIE_DOMAIN": "djognito.E110",
+    "AWS_COGNITO_AMPLIFY_COOKIES": "djognito.E111",
+    "AWS_COGNITO_IDP_TIMEOUT_SECONDS": "djognito.E112",
+    "DJANGO_CORS_ALLOWED_ORIGINS": "djognito.E113",
 }
 
 
