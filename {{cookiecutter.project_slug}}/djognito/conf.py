@@ -394,7 +394,7 @@ def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:
         message = _url_problem("AWS_COGNITO_REDIRECT_URI", config.redirect_uri, debug)
         if message:
             found.append(("AWS_COGNITO_REDIRECT_URI", message))
-    if not COOKIE_NAME_PATTERN.match(config.refresh_cookie):
+    if not COOKIE_NAME_PATTERN.fullmatch(config.refresh_cookie):
         found.append(
             (
                 "AWS_COGNITO_REFRESH_COOKIE",
@@ -445,7 +445,7 @@ def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:
                 "turn on DJANGO_SECURE_SSL_REDIRECT or DJANGO_SECURE_PROXY_SSL_HEADER.",
             )
         )
-    if config.cookie_domain and not re.match(r"^\.?[A-Za-z0-9.-]+$", config.cookie_domain):
+    if config.cookie_domain and not re.fullmatch(r"\.?[A-Za-z0-9.-]+", config.cookie_domain):
         found.append(
             ("DJANGO_COOKIE_DOMAIN", f"must be a domain name, got {config.cookie_domain!r}.")
         )
