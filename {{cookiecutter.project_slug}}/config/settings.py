@@ -48,10 +48,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-{%- if cookiecutter.browser_sessions == 'y' %}
-    # Above CommonMiddleware, so that CORS preflights and redirects carry the CORS headers.
-    "corsheaders.middleware.CorsMiddleware",
-{%- endif %}
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,6 +138,13 @@ if AWS_COGNITO_COOKIE_SAMESITE == "None":
 # Front ends on other origins that may call the API with the user's cookies.
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True
+if CORS_ALLOWED_ORIGINS:
+    # Only when some origin may call: with none listed it would only cost every request
+    # time. Above CommonMiddleware, so that preflights and redirects carry the CORS headers.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+        "corsheaders.middleware.CorsMiddleware",
+    )
 if not env("DJANGO_CSRF_TRUSTED_ORIGINS", default=""):
     CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 {%- endif %}

@@ -5,6 +5,8 @@ from urllib.parse import quote
 import pytest
 from django.core.checks import run_checks
 
+from .processes import run_python, scrubbed_environment
+
 pytestmark = pytest.mark.django_db
 
 FRONT_END = "https://app.example.test"
@@ -13,21 +15,50 @@ PUBLIC_PATHS = [
     "/api/public/",
     "/api/health/",
     "/api/csrf/",
-{%- if cookiecutter.openapi_docs == 'y' %}
     "/api/schema/",
     "/api/docs/",
-{%- endif %}
 ]
 
 
 @pytest.fixture
 def front_end(settings):
+    """One allowed origin, with the middleware config/settings.py then installs."""
     settings.CORS_ALLOWED_ORIGINS = [FRONT_END]
+    common = settings.MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:common],
+        "corsheaders.middleware.CorsMiddleware",
+        *settings.MIDDLEWARE[common:],
+    ]
     return FRONT_END
 
 
+def middleware_with(**variables) -> list[str]:
+    """``MIDDLEWARE`` as config/settings.py computes it from ``variables``."""
+    code = "from django.conf import settings; print(','.join(settings.MIDDLEWARE))"
+    result = run_python(
+        "-c",
+        f"import django; django.setup(); {code}",
+        env=scrubbed_environment(
+            DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="on", **variables
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split(",")
+
+
+def test_cors_middleware_runs_only_when_origins_are_listed():
+    cors, common = (
+        "corsheaders.middleware.CorsMiddleware",
+        "django.middleware.common.CommonMiddleware",
+    )
+    assert cors not in middleware_with(DJANGO_CORS_ALLOWED_ORIGINS="")
+    listed = middleware_with(DJANGO_CORS_ALLOWED_ORIGINS=FRONT_END)
+    assert listed.index(cors) == listed.index(common) - 1
+
+
 def test_an_allowed_origin_may_call_with_credentials(api_client, front_end, tokens):
-    api_client.cookies["{{ cookiecutter.access_token_cookie }}"] = tokens.token("alice")
+    api_client.cookies["accessToken"] = tokens.token("alice")
     response = api_client.get("/api/me/", HTTP_ORIGIN=front_end)
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == front_end
@@ -57,19 +88,19 @@ def test_another_origin_gets_no_cors_headers(api_client, front_end):
 def test_a_stale_cookie_does_not_lock_anyone_out(api_client, tokens, path, cookie):
     if cookie == "expired":
         cookie = tokens.token("alice", exp=1_000_000, iat=999_000, auth_time=999_000)
-    api_client.cookies["{{ cookiecutter.access_token_cookie }}"] = cookie
+    api_client.cookies["accessToken"] = cookie
     assert api_client.get(path).status_code == 200
 
 
 def test_login_with_a_stale_cookie_is_judged_on_its_body(api_client):
-    api_client.cookies["{{ cookiecutter.access_token_cookie }}"] = "garbage"
+    api_client.cookies["accessToken"] = "garbage"
     csrf = api_client.get("/api/csrf/").json()["csrfToken"]
     response = api_client.post("/api/auth/login/", {}, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 400
 
 
 def test_protected_endpoints_still_say_why(api_client):
-    api_client.cookies["{{ cookiecutter.access_token_cookie }}"] = "garbage"
+    api_client.cookies["accessToken"] = "garbage"
     response = api_client.get("/api/me/")
     assert response.status_code == 401
     assert response.json()["detail"].startswith("malformed token")
@@ -91,7 +122,7 @@ def test_the_sign_in_page_offers_the_managed_login_once_configured(api_client, s
 
 # --- Amplify's cookie storage ------------------------------------------------------------
 
-TOKEN_NAME = "{{ 'idToken' if cookiecutter.token_use == 'id' else 'accessToken' }}"
+TOKEN_NAME = "accessToken"
 
 
 def amplify_cookies(client_id: str, username: str, token: str) -> dict:
