@@ -83,6 +83,10 @@ def test_env_local_sets_its_variables_and_keeps_other_lines(tmp_path):
         "AWS_COGNITO_JWKS_URL=http://127.0.0.1:9229/eu-west-1_New1/.well-known/jwks.json" in lines
     )
     assert "DJANGO_SECURE_SSL_REDIRECT=off" in lines
+{%- if cookiecutter.browser_sessions == 'y' %}
+    # Sign-in through /api/auth/login/ reaches the emulator with no other step.
+    assert "AWS_COGNITO_ENDPOINT_URL=http://127.0.0.1:9229" in lines
+{%- endif %}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
