@@ -122,20 +122,13 @@ class TokenFactory:
         )
 
 
-class JWKSServer:
-    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+class LoopbackServer:
+    """A real HTTP server on a free 127.0.0.1 port, served from a background thread.
 
-    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
-    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
-    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    Subclasses give ``_handler_class()``; use as a context manager or ``start()``/``stop()``.
     """
 
-    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
-        self.document = document or {"keys": []}
-        self.behaviour = behaviour
-        self.delay = delay
-        self.fetches = 0
-        self._count_lock = threading.Lock()
+    def __init__(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         # A short poll interval makes stop() quick: tests start a server each.
@@ -144,12 +137,12 @@ class JWKSServer:
         )
 
     @property
-    def url(self) -> str:
-        """The key set's URL."""
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/pool/.well-known/jwks.json"
+        return f"http://{host}:{port}"
 
-    def start(self) -> "JWKSServer":
+    def start(self):
         """Start serving in a background thread."""
         self._thread.start()
         return self
@@ -164,6 +157,31 @@ class JWKSServer:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+    def _handler_class(self):
+        raise NotImplementedError
+
+
+class JWKSServer(LoopbackServer):
+    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+
+    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
+    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
+    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    """
+
+    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
+        self.document = document or {"keys": []}
+        self.behaviour = behaviour
+        self.delay = delay
+        self.fetches = 0
+        self._count_lock = threading.Lock()
+        super().__init__()
+
+    @property
+    def url(self) -> str:
+        """The key set's URL."""
+        return f"{self.base_url}/pool/.well-known/jwks.json"
 
     def _count(self):
         with self._count_lock:
@@ -206,7 +224,7 @@ class JWKSServer:
         return Handler
 
 
-class CognitoOAuthServer:
+class CognitoOAuthServer(LoopbackServer):
     """A local stand-in for a managed login domain, speaking Cognito's documented contract.
 
     ``GET /oauth2/authorize`` signs in ``username`` at once and redirects to
@@ -237,38 +255,17 @@ class CognitoOAuthServer:
         self._codes: dict[str, dict] = {}
         self._refresh_tokens: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__()
 
     @property
     def url(self) -> str:
         """The domain, as ``AWS_COGNITO_DOMAIN`` names it."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url
 
     @property
     def jwks_url(self) -> str:
         """The key set of the tokens this server issues."""
         return f"{self.url}/pool/.well-known/jwks.json"
-
-    def start(self) -> "CognitoOAuthServer":
-        """Start serving in a background thread."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def authorize(self, query: dict) -> tuple[int, dict, dict]:
         """(status, headers, body) of ``GET /oauth2/authorize``."""

@@ -72,33 +72,35 @@ class BrowserSessionView(GenericAPIView):
         """The Cognito calls for the configured app client."""
         return idp.CognitoIdentityProvider(self.config)
 
-    def verified_claims(self, tokens: idp.TokenSet) -> dict:
-        """Claims of the token the API accepts; ``TokenError`` if it does not verify."""
+    def handle_exception(self, exc):
+        if isinstance(exc, TokenError):
+            # Cognito's answer held a token this API would refuse: a configuration error.
+            logger.error("token from Cognito failed verification: %s", exc.reason)
+            return refusal(
+                f"the token from the identity provider did not verify: {exc.reason}",
+                "untrusted_token",
+                status.HTTP_502_BAD_GATEWAY,
+            )
+        return super().handle_exception(exc)
+
+    def start_session(self, response, tokens: idp.TokenSet, flow: str) -> tuple[dict, int]:
+        """Verify the token the API accepts, then set the access cookie (and the refresh
+        cookie when Cognito sent a refresh token); the claims and seconds left.
+
+        Raises ``TokenError`` (answered 502) when the token does not verify: no cookie is set.
+        """
         token = tokens.token_for(self.config.cognito.token_use)
         if not token:
             raise TokenError("no token of the configured use in Cognito's answer")
-        return get_verifier().verify(token)
-
-    def start_session(self, response, tokens: idp.TokenSet, claims: dict, flow: str) -> int:
-        """Set the access cookie (and the refresh cookie when there is a new refresh token)."""
+        claims = get_verifier().verify(token)
         expires_in = max(0, int(claims["exp"] - time.time()))
-        token = tokens.token_for(self.config.cognito.token_use)
         cookies.set_access_cookie(response, self.config, token, expires_in)
         if tokens.refresh_token:
             username = claims[self.config.cognito.username_claim]
             cookies.set_refresh_cookie(
                 response, self.config, cookies.RefreshCookie(tokens.refresh_token, username, flow)
             )
-        return expires_in
-
-    def untrusted_token(self, error: TokenError) -> Response:
-        """502: Cognito's answer held a token this API would refuse (a configuration error)."""
-        logger.error("token from Cognito failed verification: %s", error.reason)
-        return refusal(
-            f"the token from the identity provider did not verify: {error.reason}",
-            "untrusted_token",
-            status.HTTP_502_BAD_GATEWAY,
-        )
+        return claims, expires_in
 
 
 class LoginView(BrowserSessionView):
@@ -124,12 +126,8 @@ class LoginView(BrowserSessionView):
             return refusal("incorrect username or password", "invalid_credentials")
         except idp.IdentityProviderError:
             return unavailable()
-        try:
-            claims = self.verified_claims(tokens)
-        except TokenError as error:
-            return self.untrusted_token(error)
         response = Response()
-        expires_in = self.start_session(response, tokens, claims, cookies.FROM_PASSWORD)
+        claims, expires_in = self.start_session(response, tokens, cookies.FROM_PASSWORD)
         response.data = SessionSerializer(
             {"username": claims[self.config.cognito.username_claim], "expires_in": expires_in}
         ).data
@@ -157,12 +155,8 @@ class RefreshView(BrowserSessionView):
             return self.ended("refresh token refused: sign in again", "refresh_refused")
         except idp.IdentityProviderError:
             return unavailable()
-        try:
-            claims = self.verified_claims(tokens)
-        except TokenError as error:
-            return self.untrusted_token(error)
         response = Response()
-        expires_in = self.start_session(response, tokens, claims, stored.flow)
+        _claims, expires_in = self.start_session(response, tokens, stored.flow)
         response.data = RefreshedSerializer({"expires_in": expires_in}).data
         return response
 
@@ -290,12 +284,8 @@ class HostedCallbackView(HostedView):
             )
         except idp.IdentityProviderError:
             return unavailable()
-        try:
-            claims = self.verified_claims(tokens)
-        except TokenError as error:
-            return self.untrusted_token(error)
         response = HttpResponseRedirect(login.next_url)
-        self.start_session(response, tokens, claims, cookies.FROM_HOSTED)
+        self.start_session(response, tokens, cookies.FROM_HOSTED)
         response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH, samesite="Lax")
         return response
 
