@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.checks import run_checks
 
 from .processes import run_python, scrubbed_environment
@@ -15,8 +16,10 @@ PUBLIC_PATHS = [
     "/api/public/",
     "/api/health/",
     "/api/csrf/",
+{%- if cookiecutter.openapi_docs == 'y' %}
     "/api/schema/",
     "/api/docs/",
+{%- endif %}
 ]
 
 
@@ -58,7 +61,7 @@ def test_cors_middleware_runs_only_when_origins_are_listed():
 
 
 def test_an_allowed_origin_may_call_with_credentials(api_client, front_end, tokens):
-    api_client.cookies["accessToken"] = tokens.token("alice")
+    api_client.cookies[settings.ACCESS_TOKEN_KEY] = tokens.token("alice")
     response = api_client.get("/api/me/", HTTP_ORIGIN=front_end)
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == front_end
@@ -88,19 +91,19 @@ def test_another_origin_gets_no_cors_headers(api_client, front_end):
 def test_a_stale_cookie_does_not_lock_anyone_out(api_client, tokens, path, cookie):
     if cookie == "expired":
         cookie = tokens.token("alice", exp=1_000_000, iat=999_000, auth_time=999_000)
-    api_client.cookies["accessToken"] = cookie
+    api_client.cookies[settings.ACCESS_TOKEN_KEY] = cookie
     assert api_client.get(path).status_code == 200
 
 
 def test_login_with_a_stale_cookie_is_judged_on_its_body(api_client):
-    api_client.cookies["accessToken"] = "garbage"
+    api_client.cookies[settings.ACCESS_TOKEN_KEY] = "garbage"
     csrf = api_client.get("/api/csrf/").json()["csrfToken"]
     response = api_client.post("/api/auth/login/", {}, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 400
 
 
 def test_protected_endpoints_still_say_why(api_client):
-    api_client.cookies["accessToken"] = "garbage"
+    api_client.cookies[settings.ACCESS_TOKEN_KEY] = "garbage"
     response = api_client.get("/api/me/")
     assert response.status_code == 401
     assert response.json()["detail"].startswith("malformed token")
@@ -122,15 +125,16 @@ def test_the_sign_in_page_offers_the_managed_login_once_configured(api_client, s
 
 # --- Amplify's cookie storage ------------------------------------------------------------
 
-TOKEN_NAME = "accessToken"
+TOKEN_COOKIE_SUFFIX = {"access": "accessToken", "id": "idToken"}
 
 
 def amplify_cookies(client_id: str, username: str, token: str) -> dict:
     """Cookies as Amplify's CookieStorage writes them (names and values URL-encoded)."""
     prefix = f"CognitoIdentityServiceProvider.{client_id}"
+    token_name = TOKEN_COOKIE_SUFFIX[settings.AWS_COGNITO_TOKEN_USE]
     return {
         f"{prefix}.LastAuthUser": quote(username, safe=""),
-        f"{prefix}.{quote(username, safe='')}.{TOKEN_NAME}": token,
+        f"{prefix}.{quote(username, safe='')}.{token_name}": token,
         f"{prefix}.{quote(username, safe='')}.refreshToken": "opaque",
     }
 
