@@ -63,6 +63,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (the revocation deny-list lives here) -------------------------------
+# DJANGO_CACHE_URL: redis://host:6379/0 (Django's own Redis backend) in production, so every
+# worker and host shares one cache; unset, each process keeps its own (locmemcache://).
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must fail a request in about a second, not hang a worker.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -110,6 +120,10 @@ AWS_COGNITO_MAX_TOKEN_BYTES = env.int("AWS_COGNITO_MAX_TOKEN_BYTES", default=819
 AWS_COGNITO_JWKS_TIMEOUT_SECONDS = env.float("AWS_COGNITO_JWKS_TIMEOUT_SECONDS", default=3.0)
 AWS_COGNITO_JWKS_TTL_SECONDS = env.int("AWS_COGNITO_JWKS_TTL_SECONDS", default=3600)
 AWS_COGNITO_JWKS_COOLDOWN_SECONDS = env.int("AWS_COGNITO_JWKS_COOLDOWN_SECONDS", default=30)
+# Revocation: a deny-list in the cache above, checked on every authenticated request.
+AWS_COGNITO_REVOCATION = env.bool("AWS_COGNITO_REVOCATION", default=False)
+# Cache unreachable: refuse with 503 (default), or accept the token and log an ERROR.
+AWS_COGNITO_REVOCATION_FAIL_OPEN = env.bool("AWS_COGNITO_REVOCATION_FAIL_OPEN", default=False)
 # Group -> Django-style permissions granted by CognitoUser.has_perm().
 AWS_COGNITO_GROUP_PERMISSIONS = {
     "{{ cookiecutter.admin_group }}": ["api.view_all_notes"],

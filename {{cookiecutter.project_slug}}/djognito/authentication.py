@@ -14,6 +14,7 @@ from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from .conf import load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
+from .revocation import get_revocation_list
 from .users import CognitoUser
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
             return None
         claims = self.verify(request, token)
         user = self.build_user(claims)
+        self.check_revocation(request, claims, user)
         self.attach_attributes(user, request)
         if source == FROM_COOKIE:
             self.enforce_csrf(request)
@@ -104,6 +106,15 @@ class BaseCognitoAuthentication(BaseAuthentication):
             claims=claims,
             group_permissions=config.group_permissions,
         )
+
+    def check_revocation(self, request, claims: dict, user: CognitoUser) -> None:
+        """With ``AWS_COGNITO_REVOCATION`` on, refuse a token the deny-list names (401)."""
+        revocation_list = get_revocation_list()
+        if revocation_list.enabled:
+            try:
+                revocation_list.check(claims, user.get_username())
+            except TokenError as exc:
+                self._refuse(request, exc.reason)
 
     def attach_attributes(self, user: CognitoUser, request) -> None:
         """Hook: add attributes to ``user`` from ``user.claims``. Does nothing by default."""
