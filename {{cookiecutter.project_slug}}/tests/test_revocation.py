@@ -2,14 +2,10 @@
 every process, and a Redis outage answered with 503 (never 500)."""
 
 import logging
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
-import requests
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
@@ -23,9 +19,8 @@ from djognito.testing import JWKSServer, TokenFactory, jwks_document
 from scripts.ports import free_port
 from scripts.redis_server import RedisServer
 
-from .processes import isolated_environment
+from .processes import ApiServer, run_python, scrubbed_environment
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 
@@ -169,54 +164,12 @@ def test_the_command_names_an_unreachable_cache(settings):
 # --- Two gunicorn servers sharing one Redis ------------------------------------------------
 
 
-class Gunicorn:
-    """gunicorn serving this project on a free loopback port; stopped by pid."""
-
-    def __init__(self, environment: dict, log_path: Path):
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self.environment = environment
-        self.log_path = log_path
-        self.process = None
-
-    def start(self, timeout: float = 30.0) -> "Gunicorn":
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1"]
-        command += ["--bind", self.url.removeprefix("http://")]
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=PROJECT_DIR, env=self.environment, stdout=log, stderr=log
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{self.log_path.read_text()[-4000:]}")
-            try:
-                if requests.get(f"{self.url}/api/health/", timeout=1).ok:
-                    return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"gunicorn did not answer:\n{self.log_path.read_text()[-4000:]}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def me(self, token: str) -> int:
-        headers = {"Authorization": f"Bearer {token}"}
-        return requests.get(f"{self.url}/api/me/", headers=headers, timeout=10).status_code
-
-
 @pytest.fixture(scope="module")
 def shared_deployment(signing_key, tmp_path_factory):
     """A key set, a Redis and two gunicorn servers reading the same deny-list."""
     folder = tmp_path_factory.mktemp("revocation")
     with JWKSServer(jwks_document(signing_key)) as jwks, RedisServer() as cache:
-        environment = isolated_environment(
+        environment = scrubbed_environment(
             DJANGO_SETTINGS_MODULE="config.settings",
             DJANGO_SECRET_KEY="revocation-tests-only-secret-key-0123456789-abcdefghijklmnop",
             DJANGO_DEBUG="off",
@@ -232,7 +185,7 @@ def shared_deployment(signing_key, tmp_path_factory):
             AWS_COGNITO_TOKEN_USE="access",
             AWS_COGNITO_JWKS_URL=jwks.url,
         )
-        servers = [Gunicorn(environment, folder / f"server{n}.log") for n in (1, 2)]
+        servers = [ApiServer(environment, folder / f"server{n}.log") for n in (1, 2)]
         try:
             for server in servers:
                 server.start()
@@ -247,20 +200,19 @@ def shared_deployment(signing_key, tmp_path_factory):
                 server.stop()
 
 
+def me(server: ApiServer, token: str) -> int:
+    return server.get("/api/me/", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
 def revoke(environment: dict, *arguments: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "revoke_tokens", *arguments],
-        cwd=PROJECT_DIR,
-        env=environment,
-        check=True,
-        capture_output=True,
-    )
+    result = run_python("manage.py", "revoke_tokens", *arguments, env=environment)
+    assert result.returncode == 0, result.stderr
 
 
 def refused_everywhere_within(servers, token: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if all(server.me(token) == 401 for server in servers):
+        if all(me(server, token) == 401 for server in servers):
             return True
         time.sleep(0.05)
     return False
@@ -272,17 +224,17 @@ def test_a_revocation_reaches_every_server_within_a_second(shared_deployment):
     token = factory.token("erin", origin_jti="sign-in-of-erin")
     other = factory.token("frank")
     # Both servers have verified (and cached) the token before it is revoked.
-    assert [server.me(token) for server in servers] == [200, 200]
+    assert [me(server, token) for server in servers] == [200, 200]
     revoke(environment, "--origin-jti", "sign-in-of-erin")
     assert refused_everywhere_within(servers, token, 1.0)
-    assert [server.me(other) for server in servers] == [200, 200]
+    assert [me(server, other) for server in servers] == [200, 200]
 
 
 @pytest.mark.e2e
 def test_a_disabled_user_is_refused_by_every_server_within_a_second(shared_deployment):
     servers, factory, _, environment = shared_deployment
     token = factory.token("grace", iat=int(time.time()) - 30)
-    assert [server.me(token) for server in servers] == [200, 200]
+    assert [me(server, token) for server in servers] == [200, 200]
     revoke(environment, "--username", "grace")
     assert refused_everywhere_within(servers, token, 1.0)
 
@@ -291,6 +243,6 @@ def test_a_disabled_user_is_refused_by_every_server_within_a_second(shared_deplo
 def test_redis_stopped_under_gunicorn_gives_503_never_500(shared_deployment):
     servers, factory, cache, _ = shared_deployment
     token = factory.token("heidi")
-    assert [server.me(token) for server in servers] == [200, 200]
+    assert [me(server, token) for server in servers] == [200, 200]
     cache.stop()
-    assert [server.me(token) for server in servers for _ in range(3)] == [503] * 6
+    assert [me(server, token) for server in servers for _ in range(3)] == [503] * 6
