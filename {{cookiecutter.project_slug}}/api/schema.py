@@ -23,7 +23,7 @@ from rest_framework import serializers
 
 from djognito.conf import load_config
 
-from .serializers import MeSerializer, NoteSerializer
+from .serializers import MeSerializer, NoteSerializer, ReportSerializer
 
 BEARER_SCHEME = "cognitoBearer"
 COOKIE_SCHEME = "cognitoCookie"
@@ -124,6 +124,9 @@ NOT_IN_ADMIN_GROUP = OpenApiResponse(
 CSRF_REFUSED = OpenApiResponse(
     ErrorSerializer,
     description="The token came in the cookie and the request carried no valid CSRF token.",
+)
+MISSING_SCOPE = OpenApiResponse(
+    ErrorSerializer, description="The token does not carry the reports scope."
 )
 INVALID_NOTE = OpenApiResponse(description="The note is invalid (the body names the fields).")
 
@@ -227,5 +230,20 @@ class NoteListViewSchema(OpenApiViewExtension):
                     401: UNAUTHENTICATED,
                     403: CSRF_REFUSED,
                 },
+            ),
+        )
+
+
+class ReportViewSchema(OpenApiViewExtension):
+    """``GET /api/reports/``."""
+
+    target_class = "api.views.ReportView"
+
+    def view_replacement(self):
+        return documented(
+            self.target,
+            get=extend_schema(
+                summary="Figures for services holding the reports scope",
+                responses={200: ReportSerializer, 401: UNAUTHENTICATED, 403: MISSING_SCOPE},
             ),
         )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from djognito.jwt_utils import get_verifier
-from djognito.permissions import InCognitoGroup
+from djognito.permissions import HasScope, InCognitoGroup
 
 from .models import Note
 from .serializers import NoteSerializer
@@ -65,6 +65,7 @@ def describe_user(request) -> dict:
     """The fields of ``MeSerializer`` for the authenticated caller."""
     user, claims = request.user, request.auth
     return {
+        "kind": "client" if user.is_client else "user",
         "username": user.username,
         "sub": user.sub,
         "groups": list(user.groups),
@@ -72,6 +73,7 @@ def describe_user(request) -> dict:
         "is_staff": user.is_staff,
         "token_use": claims.get("token_use", ""),
         "client_id": claims.get("client_id") or claims.get("aud", ""),
+        "scopes": list(user.scopes),
     }
 
 
@@ -110,3 +112,12 @@ class NoteListView(generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         serializer.save(owner_sub=self.request.user.sub)
+
+
+class ReportView(APIView):
+    """Figures across every user: for services (or users) whose token has the reports scope."""
+
+    permission_classes = [IsAuthenticated, HasScope.of(settings.COGNITO_REPORTS_SCOPE)]
+
+    def get(self, request):
+        return Response({"notes": Note.objects.count()})

@@ -124,11 +124,19 @@ AWS_COGNITO_JWKS_COOLDOWN_SECONDS = env.int("AWS_COGNITO_JWKS_COOLDOWN_SECONDS",
 AWS_COGNITO_REVOCATION = env.bool("AWS_COGNITO_REVOCATION", default=False)
 # Cache unreachable: refuse with 503 (default), or accept the token and log an ERROR.
 AWS_COGNITO_REVOCATION_FAIL_OPEN = env.bool("AWS_COGNITO_REVOCATION_FAIL_OPEN", default=False)
+# A process trusts a "not revoked" answer this long (at most 0.9 s; 0: ask the cache every time).
+AWS_COGNITO_REVOCATION_RECHECK_SECONDS = env.float(
+    "AWS_COGNITO_REVOCATION_RECHECK_SECONDS", default=0.5
+)
 # Group -> Django-style permissions granted by CognitoUser.has_perm().
 AWS_COGNITO_GROUP_PERMISSIONS = {
     "{{ cookiecutter.admin_group }}": ["api.view_all_notes"],
 }
 COGNITO_ADMIN_GROUP = env("COGNITO_ADMIN_GROUP", default="{{ cookiecutter.admin_group }}")
+# Resource server (Cognito > App integration > Resource servers) whose scope
+# "<identifier>/reports.read" lets a service (client-credentials token) call /api/reports/.
+COGNITO_RESOURCE_SERVER = env("COGNITO_RESOURCE_SERVER", default="{{ cookiecutter.resource_server }}")
+COGNITO_REPORTS_SCOPE = f"{COGNITO_RESOURCE_SERVER}/reports.read"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.CognitoAuthentication"],

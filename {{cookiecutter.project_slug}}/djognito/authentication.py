@@ -11,11 +11,12 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
+from .claims import is_client_token
 from .conf import load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
 from .revocation import get_revocation_list
-from .users import CognitoUser
+from .users import CognitoClient, CognitoUser
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     www_authenticate_realm = "api"
     user_class = CognitoUser
+    client_class = CognitoClient
 
     def authenticate(self, request):
         token, source = self.get_raw_token(request)
@@ -98,8 +100,11 @@ class BaseCognitoAuthentication(BaseAuthentication):
             self._refuse(request, exc.reason)
 
     def build_user(self, claims: dict) -> CognitoUser:
-        """A ``CognitoUser`` carrying the claims, before ``attach_attributes`` runs."""
+        """A ``CognitoUser`` (a ``CognitoClient`` for a client-credentials token) carrying
+        the claims, before ``attach_attributes`` runs."""
         config = self._verifier().config
+        if is_client_token(claims):
+            return self.client_class(claims["client_id"], sub=claims["sub"], claims=claims)
         return self.user_class(
             username=claims[config.username_claim],
             sub=claims["sub"],

@@ -17,7 +17,6 @@ import hashlib
 import logging
 import threading
 import time
-from dataclasses import dataclass
 
 from django.conf import settings as django_settings
 from django.core import checks
@@ -35,10 +34,15 @@ CACHE_ALIAS = "default"
 KEY_PREFIX = "djognito:revoked"
 # Cognito access and id tokens live at most one day.
 DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86400
+# How long a process trusts a "not revoked" answer; revocations must show within a second.
+DEFAULT_RECHECK_SECONDS = 0.5
+MAX_RECHECK_SECONDS = 0.9
+MAX_REMEMBERED = 10_000
 SETTING_NAMES = frozenset(
     {
         "AWS_COGNITO_REVOCATION",
         "AWS_COGNITO_REVOCATION_FAIL_OPEN",
+        "AWS_COGNITO_REVOCATION_RECHECK_SECONDS",
         "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS",
         "AWS_COGNITO_LEEWAY_SECONDS",
         "CACHES",
@@ -85,14 +89,33 @@ def username_key(username: str) -> str:
     return _key("username", username)
 
 
-@dataclass(frozen=True, slots=True)
 class RevocationList:
-    """Reads and writes the deny-list in the cache ``alias``; built from the settings."""
+    """Reads and writes the deny-list in the cache ``alias``; built from the settings.
 
-    enabled: bool
-    fail_open: bool
-    entry_ttl_seconds: int
-    alias: str = CACHE_ALIAS
+    A token found not revoked is not looked up again in this process for
+    ``recheck_seconds`` (under one second, so a revocation still reaches every process
+    within a second): a busy client costs one cache round trip per window, not per request.
+    """
+
+    def __init__(
+        self,
+        *,
+        enabled: bool,
+        fail_open: bool = False,
+        entry_ttl_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        recheck_seconds: float = DEFAULT_RECHECK_SECONDS,
+        alias: str = CACHE_ALIAS,
+        clock=time.monotonic,
+    ):
+        self.enabled = enabled
+        self.fail_open = fail_open
+        self.entry_ttl_seconds = entry_ttl_seconds
+        self.recheck_seconds = recheck_seconds
+        self.alias = alias
+        self.clock = clock
+        # (username, sign-in) -> monotonic time until which "not revoked" is trusted.
+        self._cleared: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings=None) -> "RevocationList":
@@ -102,10 +125,16 @@ class RevocationList:
             settings, "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS", DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
         )
         leeway = getattr(settings, "AWS_COGNITO_LEEWAY_SECONDS", 5)
+        recheck = getattr(settings, "AWS_COGNITO_REVOCATION_RECHECK_SECONDS", None)
         return cls(
             enabled=bool(getattr(settings, "AWS_COGNITO_REVOCATION", False)),
             fail_open=bool(getattr(settings, "AWS_COGNITO_REVOCATION_FAIL_OPEN", False)),
             entry_ttl_seconds=int(lifetime) + int(leeway),
+            # Clamped: a longer window would break the one-second promise.
+            recheck_seconds=min(
+                max(float(DEFAULT_RECHECK_SECONDS if recheck is None else recheck), 0.0),
+                MAX_RECHECK_SECONDS,
+            ),
         )
 
     @property
@@ -118,6 +147,7 @@ class RevocationList:
         if not origin_jti:
             raise ValueError("origin_jti must be a non-empty string")
         self.cache.set(origin_jti_key(origin_jti), 1, timeout=self.entry_ttl_seconds)
+        self._forget_cleared()
 
     def revoke_username(self, username: str, at: float | None = None) -> float:
         """Refuse every token of ``username`` issued at or before ``at`` (default: now)."""
@@ -125,6 +155,7 @@ class RevocationList:
             raise ValueError("username must be a non-empty string")
         cutoff = time.time() if at is None else at
         self.cache.set(username_key(username), cutoff, timeout=self.entry_ttl_seconds)
+        self._forget_cleared()
         return cutoff
 
     def check(self, claims: dict, username: str) -> None:
@@ -135,8 +166,12 @@ class RevocationList:
         """
         # origin_jti ties every token of a sign-in together; client tokens only have a jti.
         family = claims.get("origin_jti") or claims.get("jti")
+        family = family if isinstance(family, str) else ""
+        now = self.clock()
+        if self._cleared.get((username, family), 0.0) > now:
+            return
         keys = [username_key(username)]
-        if isinstance(family, str) and family:
+        if family:
             keys.append(origin_jti_key(family))
         try:
             found = self.cache.get_many(keys)
@@ -156,6 +191,18 @@ class RevocationList:
         cutoff = found.get(keys[0])
         if cutoff is not None and claims.get("iat", 0) <= cutoff:
             raise TokenRevoked("token revoked: the user's tokens were revoked")
+        if self.recheck_seconds:
+            self._remember_cleared((username, family), now + self.recheck_seconds)
+
+    def _remember_cleared(self, key: tuple[str, str], until: float) -> None:
+        with self._lock:
+            if len(self._cleared) >= MAX_REMEMBERED:
+                self._cleared.clear()
+            self._cleared[key] = until
+
+    def _forget_cleared(self) -> None:
+        with self._lock:
+            self._cleared.clear()
 
 
 _lock = threading.Lock()

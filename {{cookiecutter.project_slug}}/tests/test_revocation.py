@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from djognito.revocation import (
     RevocationList,
+    TokenRevoked,
     check_revocation_cache,
     origin_jti_key,
     username_key,
@@ -46,6 +47,8 @@ def revocation_on(settings, redis_server):
     """Revocation on, with the deny-list in the real Redis, emptied for each test."""
     settings.CACHES = redis_cache(redis_server.url)
     settings.AWS_COGNITO_REVOCATION = True
+    # Every request asks Redis, so a revocation shows on the very next request.
+    settings.AWS_COGNITO_REVOCATION_RECHECK_SECONDS = 0
     caches["default"].clear()
     return RevocationList.from_settings()
 
@@ -89,6 +92,36 @@ def test_entries_expire_with_the_longest_token_lifetime(redis_server, revocation
         assert lifetime - 5 <= client.ttl(caches["default"].make_key(key)) <= lifetime
 
 
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_process_trusts_a_clean_answer_for_the_recheck_window_only(revocation_on):
+    clock = FakeClock()
+    server = RevocationList(enabled=True, recheck_seconds=0.5, clock=clock)
+    claims = {"origin_jti": "sign-in-w", "iat": 1}
+    server.check(claims, "walter")
+    revocation_on.revoke_origin_jti("sign-in-w")  # recorded by another process
+    clock.now += 0.4
+    server.check(claims, "walter")  # still inside the window: not asked again
+    clock.now += 0.2
+    with pytest.raises(TokenRevoked):
+        server.check(claims, "walter")
+
+
+def test_a_revocation_shows_at_once_in_the_process_that_made_it(revocation_on):
+    local = RevocationList(enabled=True, recheck_seconds=0.9, clock=FakeClock())
+    claims = {"origin_jti": "sign-in-x", "iat": 1}
+    local.check(claims, "xavier")
+    local.revoke_origin_jti("sign-in-x")
+    with pytest.raises(TokenRevoked):
+        local.check(claims, "xavier")
+
+
 def test_revocation_is_ignored_when_off(api_client, tokens, revocation_on, settings):
     revocation_on.revoke_origin_jti("origin-alice")
     settings.AWS_COGNITO_REVOCATION = False
@@ -125,6 +158,7 @@ def test_redis_stopped_mid_run_gives_503_then_recovers(api_client, tokens, setti
     try:
         settings.CACHES = redis_cache(server.url)
         settings.AWS_COGNITO_REVOCATION = True
+        settings.AWS_COGNITO_REVOCATION_RECHECK_SECONDS = 0
         token = tokens.token("alice")
         assert api_client.get("/api/me/", **bearer(token)).status_code == 200
         port = server.port
@@ -245,4 +279,11 @@ def test_redis_stopped_under_gunicorn_gives_503_never_500(shared_deployment):
     token = factory.token("heidi")
     assert [me(server, token) for server in servers] == [200, 200]
     cache.stop()
-    assert [me(server, token) for server in servers for _ in range(3)] == [503] * 6
+    # Inside the recheck window a server may still trust its last answer; then 503.
+    seen = []
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline and seen[-2:] != [503, 503]:
+        seen += [me(server, token) for server in servers]
+        time.sleep(0.05)
+    assert seen[-2:] == [503, 503]
+    assert set(seen) <= {200, 503}
