@@ -48,14 +48,25 @@ class SigningKey:
 
     @classmethod
     def from_jwk(cls, jwk: dict) -> "SigningKey":
-        """The key pair of a private RSA JWK (``n``, ``e``, ``d``, ``p``, ``q``, ...)."""
+        """The key pair of a private RSA JWK (``n``, ``e``, ``d``; the CRT values if given)."""
 
         def number(name: str) -> int:
-            return int.from_bytes(base64.urlsafe_b64decode(jwk[name] + "=" * (-len(jwk[name]) % 4)))
+            value = jwk[name]
+            return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
 
-        public = rsa.RSAPublicNumbers(number("e"), number("n"))
+        n, e, d = number("n"), number("e"), number("d")
+        if "p" in jwk and "q" in jwk:
+            p, q = number("p"), number("q")
+        else:
+            p, q = rsa.rsa_recover_prime_factors(n, e, d)
         private = rsa.RSAPrivateNumbers(
-            number("p"), number("q"), number("d"), number("dp"), number("dq"), number("qi"), public
+            p,
+            q,
+            d,
+            rsa.rsa_crt_dmp1(d, p),
+            rsa.rsa_crt_dmq1(d, q),
+            rsa.rsa_crt_iqmp(p, q),
+            rsa.RSAPublicNumbers(e, n),
         )
         return cls(jwk["kid"], private.private_key())
 

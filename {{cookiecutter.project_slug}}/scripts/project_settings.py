@@ -20,6 +20,7 @@ class ProjectCognito:
     token_use: str
     cookie_name: str
     admin_group: str
+    resource_server: str = ""
 
 
 def load() -> ProjectCognito:
@@ -36,4 +37,5 @@ def load() -> ProjectCognito:
         token_use=settings.AWS_COGNITO_TOKEN_USE,
         cookie_name=settings.ACCESS_TOKEN_KEY,
         admin_group=settings.COGNITO_ADMIN_GROUP,
+        resource_server=getattr(settings, "COGNITO_RESOURCE_SERVER", ""),
     )
