@@ -28,6 +28,7 @@ class MeSerializer(serializers.Serializer):
     token_use = serializers.CharField()
     client_id = serializers.CharField()
     scopes = serializers.ListField(child=serializers.CharField())
+    pool = serializers.CharField(help_text="The user pool that issued the token.")
 
 
 class ReportSerializer(serializers.Serializer):

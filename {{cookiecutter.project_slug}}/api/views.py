@@ -44,10 +44,19 @@ class HealthView(APIView):
 def key_set_status() -> dict:
     """Whether verification is configured, and the key set's count, age and fetches."""
     try:
-        status = get_verifier().keyset.status()
+        verifier = get_verifier()
     except ImproperlyConfigured:
         return {"configured": False, "ready": False, "keys": 0, "age_seconds": None, "fetches": 0}
-    return {"configured": True, "ready": status["keys"] > 0, **status}
+    # Several pools: ready when every pool's keys are loaded; the oldest fetch's age.
+    statuses = [keyset.status() for keyset in getattr(verifier, "keysets", [verifier.keyset])]
+    ages = [status["age_seconds"] for status in statuses]
+    return {
+        "configured": True,
+        "ready": all(status["keys"] > 0 for status in statuses),
+        "keys": sum(status["keys"] for status in statuses),
+        "age_seconds": None if None in ages else max(ages),
+        "fetches": sum(status["fetches"] for status in statuses),
+    }
 
 
 @method_decorator(ensure_csrf_cookie, name="get")
@@ -74,6 +83,7 @@ def describe_user(request) -> dict:
         "token_use": claims.get("token_use", ""),
         "client_id": claims.get("client_id") or claims.get("aud", ""),
         "scopes": list(user.scopes),
+        "pool": user.pool,
     }
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
-from .claims import is_client_token
+from .claims import VerifiedClaims, is_client_token
 from .conf import load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
@@ -89,28 +89,33 @@ class BaseCognitoAuthentication(BaseAuthentication):
         return (verifier.config if verifier else load_config()).cookie_name
 
     def verify(self, request, token: str) -> dict:
-        """Verified claims of ``token``, or ``AuthenticationFailed`` with the reason."""
+        """Verified claims of ``token`` (``.pool`` names the user pool), or
+        ``AuthenticationFailed`` with the reason."""
         verifier = self._verifier()
         if verifier is None:
             logger.error("Cognito authentication is not configured; run `manage.py check`.")
             self._refuse(request, "authentication is not configured on this server")
         try:
-            return verifier.verify(token)
+            claims = verifier.verify(token)
         except TokenError as exc:
             self._refuse(request, exc.reason)
+        return VerifiedClaims(claims, verifier.pool_of(claims))
 
     def build_user(self, claims: dict) -> CognitoUser:
         """A ``CognitoUser`` (a ``CognitoClient`` for a client-credentials token) carrying
         the claims, before ``attach_attributes`` runs."""
         config = self._verifier().config
         if is_client_token(claims):
-            return self.client_class(claims["client_id"], sub=claims["sub"], claims=claims)
-        return self.user_class(
-            username=claims[config.username_claim],
-            sub=claims["sub"],
-            claims=claims,
-            group_permissions=config.group_permissions,
-        )
+            user = self.client_class(claims["client_id"], sub=claims["sub"], claims=claims)
+        else:
+            user = self.user_class(
+                username=claims[config.username_claim],
+                sub=claims["sub"],
+                claims=claims,
+                group_permissions=config.group_permissions,
+            )
+        user.pool = getattr(claims, "pool", "")
+        return user
 
     def check_revocation(self, request, claims: dict, user: CognitoUser) -> None:
         """With ``AWS_COGNITO_REVOCATION`` on, refuse a token the deny-list names (401)."""

@@ -91,3 +91,13 @@ class CognitoClaimsValidator:
     def expires_at(self, claims: dict) -> float:
         """The last instant at which ``validate`` still accepts these (valid) claims."""
         return claims["exp"] + self.leeway
+
+
+class VerifiedClaims(dict):
+    """The claims of a verified token (``request.auth``), with the ``pool`` that verified it."""
+
+    __slots__ = ("pool",)
+
+    def __init__(self, claims: dict, pool: str = ""):
+        super().__init__(claims)
+        self.pool = pool

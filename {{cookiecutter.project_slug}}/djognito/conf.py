@@ -6,6 +6,7 @@ lists what is wrong with a configuration; the system checks report those, and no
 verifies tokens against a configuration that has any.
 """
 
+import dataclasses
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ TOKEN_USES = ("access", "id")
 # stretch the life of expired tokens.
 MAX_LEEWAY_SECONDS = 30
 LOOPBACK_HOSTS = ("localhost",)
+# AWS_COGNITO_ISSUER and AWS_COGNITO_JWKS_URL may name these, to hold one URL per pool.
+URL_FIELDS = ("user_pool_id", "region")
+DEFAULT_ISSUER_TEMPLATE = "https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+DEFAULT_JWKS_URL_TEMPLATE = "{issuer}/.well-known/jwks.json"
 
 # Setting name -> default, for every setting this package reads.
 DEFAULTS = {
@@ -66,6 +71,13 @@ class CognitoConfig:
     token_cache_ttl_seconds: int = 300
     group_permissions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     debug: bool = False
+    # Every configured pool (the fields above describe the first one), and the URL
+    # templates each pool's issuer and key set URL are built from.
+    user_pool_ids: tuple[str, ...] = ()
+    # AWS_COGNITO_REGION as set ('' when the pool ids give the region).
+    configured_region: str = ""
+    issuer_template: str = DEFAULT_ISSUER_TEMPLATE
+    jwks_url_template: str = DEFAULT_JWKS_URL_TEMPLATE
 
     @property
     def username_claim(self) -> str:
@@ -80,7 +92,46 @@ class CognitoConfig:
 
 def default_issuer(region: str, user_pool_id: str) -> str:
     """The ``iss`` that Cognito puts in the tokens of a user pool."""
-    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+    return DEFAULT_ISSUER_TEMPLATE.format(region=region, user_pool_id=user_pool_id)
+
+
+def region_of(user_pool_id: str) -> str:
+    """The region a pool id starts with ('' when it does not look like a pool id)."""
+    match = POOL_ID_PATTERN.match(user_pool_id)
+    return match["region"] if match else ""
+
+
+def expand(template: str, user_pool_id: str, region: str, **extra: str) -> str:
+    """``template`` with ``{user_pool_id}`` and ``{region}`` filled in; ValueError when it
+    names anything else or is not a valid format string."""
+    try:
+        return template.format_map({"user_pool_id": user_pool_id, "region": region, **extra})
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _pool_urls(config, user_pool_id: str, region: str) -> tuple[str, str]:
+    issuer = expand(config.issuer_template, user_pool_id, region).rstrip("/")
+    return issuer, expand(config.jwks_url_template, user_pool_id, region, issuer=issuer)
+
+
+def pool_configs(config: "CognitoConfig") -> tuple["CognitoConfig", ...]:
+    """One single-pool configuration per configured pool (its region, issuer, key set)."""
+    pools = []
+    for user_pool_id in config.user_pool_ids or (config.user_pool_id,):
+        region = region_of(user_pool_id) or config.region
+        issuer, jwks_url = _pool_urls(config, user_pool_id, region)
+        pools.append(
+            dataclasses.replace(
+                config,
+                region=region,
+                user_pool_id=user_pool_id,
+                user_pool_ids=(user_pool_id,),
+                issuer=issuer,
+                jwks_url=jwks_url,
+            )
+        )
+    return tuple(pools)
 
 
 def load_config(settings=None) -> CognitoConfig:
@@ -90,11 +141,22 @@ def load_config(settings=None) -> CognitoConfig:
     def read(name):
         return getattr(settings, name, DEFAULTS[name])
 
-    region = str(read("AWS_COGNITO_REGION") or "").strip()
-    pool = str(read("AWS_COGNITO_USER_POOL_ID") or "").strip()
-    issuer = str(read("AWS_COGNITO_ISSUER") or "").strip().rstrip("/")
-    issuer = issuer or default_issuer(region, pool)
-    jwks_url = str(read("AWS_COGNITO_JWKS_URL") or "").strip()
+    configured_region = str(read("AWS_COGNITO_REGION") or "").strip()
+    pools = tuple(
+        p.strip() for p in str(read("AWS_COGNITO_USER_POOL_ID") or "").split(",") if p.strip()
+    )
+    pool = pools[0] if pools else ""
+    # AWS_COGNITO_REGION may stay empty: a pool id starts with its region.
+    region = configured_region or region_of(pool)
+    issuer_template = str(read("AWS_COGNITO_ISSUER") or "").strip().rstrip("/")
+    issuer_template = issuer_template or DEFAULT_ISSUER_TEMPLATE
+    jwks_url_template = str(read("AWS_COGNITO_JWKS_URL") or "").strip()
+    jwks_url_template = jwks_url_template or DEFAULT_JWKS_URL_TEMPLATE
+    try:
+        issuer = expand(issuer_template, pool, region).rstrip("/")
+        jwks_url = expand(jwks_url_template, pool, region, issuer=issuer)
+    except ValueError:  # reported by problems()
+        issuer, jwks_url = issuer_template, jwks_url_template
     clients = read("AWS_COGNITO_APP_CLIENT_ID") or ""
     if isinstance(clients, str):
         clients = clients.split(",")
@@ -106,7 +168,7 @@ def load_config(settings=None) -> CognitoConfig:
         token_use=str(read("AWS_COGNITO_TOKEN_USE") or "").strip(),
         cookie_name=str(read("ACCESS_TOKEN_KEY") or ""),
         issuer=issuer,
-        jwks_url=jwks_url or f"{issuer}/.well-known/jwks.json",
+        jwks_url=jwks_url,
         leeway_seconds=read("AWS_COGNITO_LEEWAY_SECONDS"),
         max_token_bytes=read("AWS_COGNITO_MAX_TOKEN_BYTES"),
         jwks_timeout_seconds=read("AWS_COGNITO_JWKS_TIMEOUT_SECONDS"),
@@ -118,6 +180,10 @@ def load_config(settings=None) -> CognitoConfig:
             {group: frozenset(perms) for group, perms in dict(permissions).items()}
         ),
         debug=bool(getattr(settings, "DEBUG", False)),
+        user_pool_ids=pools,
+        configured_region=configured_region,
+        issuer_template=issuer_template,
+        jwks_url_template=jwks_url_template,
     )
 
 
@@ -149,29 +215,14 @@ def _is_whole(value, low, high) -> bool:
 def problems(config: CognitoConfig) -> list[tuple[str, str]]:
     """Everything wrong with ``config``, as (setting name, message) pairs."""
     found = []
-    if not REGION_PATTERN.match(config.region):
+    if config.configured_region and not REGION_PATTERN.match(config.configured_region):
         found.append(
             (
                 "AWS_COGNITO_REGION",
-                f"must be an AWS region such as eu-west-1, got {config.region!r}.",
+                f"must be an AWS region such as eu-west-1, got {config.configured_region!r}.",
             )
         )
-    pool_match = POOL_ID_PATTERN.match(config.user_pool_id)
-    if not pool_match:
-        found.append(
-            (
-                "AWS_COGNITO_USER_POOL_ID",
-                f"must look like <region>_<letters and digits>, got {config.user_pool_id!r}.",
-            )
-        )
-    elif pool_match["region"] != config.region:
-        found.append(
-            (
-                "AWS_COGNITO_USER_POOL_ID",
-                f"belongs to region {pool_match['region']!r}, "
-                f"not to AWS_COGNITO_REGION {config.region!r}.",
-            )
-        )
+    found += _pool_id_problems(config)
     if not config.app_client_ids:
         found.append(("AWS_COGNITO_APP_CLIENT_ID", "is empty: set the app client id."))
     for client_id in config.app_client_ids:
@@ -190,13 +241,7 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
         found.append(
             ("ACCESS_TOKEN_KEY", f"must be a valid cookie name, got {config.cookie_name!r}.")
         )
-    for name, url in (
-        ("AWS_COGNITO_ISSUER", config.issuer),
-        ("AWS_COGNITO_JWKS_URL", config.jwks_url),
-    ):
-        message = _url_problem(name, url, config.debug)
-        if message:
-            found.append((name, message))
+    found += _url_problems(config)
     bounds = (
         ("AWS_COGNITO_LEEWAY_SECONDS", config.leeway_seconds, 0, MAX_LEEWAY_SECONDS),
         ("AWS_COGNITO_MAX_TOKEN_BYTES", config.max_token_bytes, 512, 65536),
@@ -216,4 +261,62 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
                 f"must be a number of seconds in (0, 60], got {timeout!r}.",
             )
         )
+    return found
+
+
+def _pool_id_problems(config: CognitoConfig) -> list[tuple[str, str]]:
+    """Each pool id well formed, in a real region, and in AWS_COGNITO_REGION when set."""
+    found = []
+    for user_pool_id in config.user_pool_ids or (config.user_pool_id,):
+        pool_region = region_of(user_pool_id)
+        if not REGION_PATTERN.match(pool_region):
+            found.append(
+                (
+                    "AWS_COGNITO_USER_POOL_ID",
+                    "must look like <region>_<letters and digits> (comma-separate several), "
+                    f"got {user_pool_id!r}.",
+                )
+            )
+        elif config.configured_region and pool_region != config.configured_region:
+            found.append(
+                (
+                    "AWS_COGNITO_USER_POOL_ID",
+                    f"{user_pool_id!r} belongs to region {pool_region!r}, "
+                    f"not to AWS_COGNITO_REGION {config.configured_region!r}.",
+                )
+            )
+    return found
+
+
+def _url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
+    """The issuer and key set URL of every pool: valid templates, http(s), one per pool."""
+    for name, template, extra in (
+        ("AWS_COGNITO_ISSUER", config.issuer_template, {}),
+        ("AWS_COGNITO_JWKS_URL", config.jwks_url_template, {"issuer": ""}),
+    ):
+        try:
+            expand(template, "", "", **extra)
+        except ValueError:
+            fields = ", ".join("{" + name + "}" for name in URL_FIELDS)
+            return [(name, f"may only hold {fields} as fields, got {template!r}.")]
+    found = []
+    try:
+        pools = pool_configs(config)
+    except ValueError:
+        return found
+    if len({pool.issuer for pool in pools}) < len(pools):
+        found.append(
+            (
+                "AWS_COGNITO_ISSUER",
+                "must contain {user_pool_id} when several pools are configured.",
+            )
+        )
+    for pool in pools:
+        for name, url in (
+            ("AWS_COGNITO_ISSUER", pool.issuer),
+            ("AWS_COGNITO_JWKS_URL", pool.jwks_url),
+        ):
+            message = _url_problem(name, url, config.debug)
+            if message and (name, message) not in found:
+                found.append((name, message))
     return found

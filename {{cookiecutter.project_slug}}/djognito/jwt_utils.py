@@ -10,20 +10,28 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from .conf import SETTING_NAMES, load_config
+from .pools import PoolRouter
 from .verifier import TokenVerifier
 
 _lock = threading.Lock()
 _verifier: TokenVerifier | None = None
 
 
-def get_verifier() -> TokenVerifier:
+def build_verifier(config) -> TokenVerifier | PoolRouter:
+    """A ``TokenVerifier`` for one user pool, a ``PoolRouter`` for several."""
+    if len(config.user_pool_ids) > 1:
+        return PoolRouter(config)
+    return TokenVerifier(config)
+
+
+def get_verifier() -> TokenVerifier | PoolRouter:
     """The process-wide ``TokenVerifier`` (its key set and token cache are shared)."""
     global _verifier
     verifier = _verifier
     if verifier is None:
         with _lock:
             if _verifier is None:
-                _verifier = TokenVerifier(load_config())
+                _verifier = build_verifier(load_config())
             verifier = _verifier
     return verifier
 

@@ -199,17 +199,21 @@ class JWKSServer:
     def __exit__(self, *exc_info):
         self.stop()
 
-    def _count(self):
+    def _count(self, path: str):
         with self._count_lock:
             self.fetches += 1
+
+    def answer_for(self, path: str) -> tuple[str, dict]:
+        """The behaviour and document served at ``path`` (the same on every path here)."""
+        return self.behaviour, self.document
 
     def _handler_class(self):
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                server._count()
-                behaviour = server.behaviour
+                server._count(self.path)
+                behaviour, document = server.answer_for(self.path)
                 if behaviour == "slow":
                     time.sleep(server.delay)
                 if behaviour == "close":
@@ -218,7 +222,7 @@ class JWKSServer:
                     return
                 status, content_type, body = 200, "application/json", b""
                 if behaviour in ("ok", "slow"):
-                    body = json.dumps(server.document).encode()
+                    body = json.dumps(document).encode()
                 elif behaviour == "error":
                     status, body = 500, b'{"message": "internal error"}'
                 elif behaviour == "html":
@@ -238,6 +242,43 @@ class JWKSServer:
                 pass
 
         return Handler
+
+
+class PoolKeySetServer(JWKSServer):
+    """One server publishing the key sets of several pools at ``/<pool id>/.well-known/...``.
+
+    ``pools`` maps a pool id to its document; ``behaviours[pool_id]`` switches one pool's
+    faults (as ``JWKSServer.behaviour``) and ``fetches_by_pool`` counts each pool's fetches.
+    ``url_template`` is an ``AWS_COGNITO_JWKS_URL`` with ``{user_pool_id}``.
+    """
+
+    def __init__(self, pools: dict[str, dict]):
+        super().__init__()
+        self.pools = dict(pools)
+        self.behaviours = {pool_id: "ok" for pool_id in pools}
+        self.fetches_by_pool = {pool_id: 0 for pool_id in pools}
+
+    @property
+    def url_template(self) -> str:
+        """The key set URL of every pool, with ``{user_pool_id}`` in its path."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/{{user_pool_id}}/.well-known/jwks.json"
+
+    def _pool_of(self, path: str) -> str:
+        return path.lstrip("/").split("/", 1)[0]
+
+    def _count(self, path: str):
+        super()._count(path)
+        with self._count_lock:
+            pool_id = self._pool_of(path)
+            if pool_id in self.fetches_by_pool:
+                self.fetches_by_pool[pool_id] += 1
+
+    def answer_for(self, path: str) -> tuple[str, dict]:
+        pool_id = self._pool_of(path)
+        if pool_id not in self.pools:
+            return "error", {}
+        return self.behaviours[pool_id], self.pools[pool_id]
 
 
 # --- Client-credentials grant (machine clients) --------------------------------------------

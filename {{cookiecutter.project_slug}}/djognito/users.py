@@ -32,6 +32,8 @@ class CognitoUser:
         self.group_permissions = group_permissions or {}
         self.is_staff = False
         self.is_superuser = False
+        # The user pool that verified the token (several pools may be configured).
+        self.pool = ""
 
     @property
     def pk(self) -> str:

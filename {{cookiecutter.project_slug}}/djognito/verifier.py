@@ -82,6 +82,10 @@ class TokenVerifier:
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
         return dict(claims)
 
+    def pool_of(self, claims: dict) -> str:
+        """The user pool id of verified ``claims``: this verifier's one pool."""
+        return self.config.user_pool_id
+
     def _remember_header(self, header_segment: str, kid: str) -> None:
         # Tokens of a pool share a handful of header segments: once one has verified, its
         # (already checked) kid is reused instead of decoding the same JSON again.
