@@ -156,20 +156,13 @@ class TokenFactory:
         )
 
 
-class JWKSServer:
-    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+class LoopbackServer:
+    """A real HTTP server on 127.0.0.1 (a free port), served from a background thread.
 
-    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
-    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
-    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    Subclasses give ``_handler_class()``; use as a context manager, or ``start``/``stop``.
     """
 
-    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
-        self.document = document or {"keys": []}
-        self.behaviour = behaviour
-        self.delay = delay
-        self.fetches = 0
-        self._count_lock = threading.Lock()
+    def __init__(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         # A short poll interval makes stop() quick: tests start a server each.
@@ -178,12 +171,12 @@ class JWKSServer:
         )
 
     @property
-    def url(self) -> str:
-        """The key set's URL."""
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/pool/.well-known/jwks.json"
+        return f"http://{host}:{port}"
 
-    def start(self) -> "JWKSServer":
+    def start(self):
         """Start serving in a background thread."""
         self._thread.start()
         return self
@@ -198,6 +191,31 @@ class JWKSServer:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class JWKSServer(LoopbackServer):
+    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+
+    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
+    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
+    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    """
+
+    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
+        self.document = document or {"keys": []}
+        self.behaviour = behaviour
+        self.delay = delay
+        self.fetches = 0
+        self._count_lock = threading.Lock()
+        super().__init__()
+
+    @property
+    def url(self) -> str:
+        """The key set's URL."""
+        return f"{self.base_url}/pool/.well-known/jwks.json"
 
     def _count(self, path: str):
         with self._count_lock:
@@ -261,8 +279,7 @@ class PoolKeySetServer(JWKSServer):
     @property
     def url_template(self) -> str:
         """The key set URL of every pool, with ``{user_pool_id}`` in its path."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/{{user_pool_id}}/.well-known/jwks.json"
+        return self.base_url + "/{user_pool_id}/.well-known/jwks.json"
 
     def _pool_of(self, path: str) -> str:
         return path.lstrip("/").split("/", 1)[0]
@@ -315,7 +332,7 @@ class MachineClient:
     scopes: tuple[str, ...] = ()
 
 
-class ClientCredentialsServer:
+class ClientCredentialsServer(LoopbackServer):
     """A real HTTP server on 127.0.0.1 answering ``POST /oauth2/token`` for
     ``grant_type=client_credentials``, as Cognito's token endpoint does.
 
@@ -331,33 +348,12 @@ class ClientCredentialsServer:
         self.issuer = issuer
         self.clients = {client.client_id: client for client in clients}
         self.lifetime = lifetime
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__()
 
     @property
     def token_url(self) -> str:
         """The token endpoint's URL."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/oauth2/token"
-
-    def start(self) -> "ClientCredentialsServer":
-        """Start serving in a background thread."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
+        return f"{self.base_url}/oauth2/token"
 
     def grant(self, authorization: str, form: dict) -> tuple[int, dict]:
         """The (status, JSON body) answer to a token request."""
