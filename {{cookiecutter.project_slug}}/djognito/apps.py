@@ -10,4 +10,4 @@ class DjognitoConfig(AppConfig):
     verbose_name = "Cognito authentication"
 
     def ready(self):
-        from . import checks, jwt_utils, revocation  # noqa: F401  (checks and signal receivers)
+        from . import checks, default_verifier, revocation  # noqa: F401  (checks, signal receivers)

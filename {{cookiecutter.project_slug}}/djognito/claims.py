@@ -11,6 +11,7 @@ from .errors import (
     InvalidTokenUse,
     TokenExpired,
     TokenIssuedInFuture,
+    TokenLifetimeTooLong,
     TokenNotYetValid,
 )
 
@@ -39,9 +40,9 @@ def is_client_token(claims: dict) -> bool:
     return claims.get("token_use") == "access" and "username" not in claims
 
 
-def _non_empty_string(claims: dict, name: str) -> str:
+def _non_blank_string(claims: dict, name: str) -> str:
     value = claims.get(name)
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         raise InvalidClaim(f"invalid claim: {name} must be a non-empty string")
     return value
 
@@ -56,6 +57,7 @@ class CognitoClaimsValidator:
         self.client_claim = config.client_claim
         self.username_claim = config.username_claim
         self.leeway = config.leeway_seconds
+        self.max_lifetime = config.max_token_lifetime_seconds
 
     def validate(self, claims: dict, now: float) -> None:
         """Raise the ``TokenError`` of the first rule ``claims`` breaks at time ``now``."""
@@ -65,6 +67,8 @@ class CognitoClaimsValidator:
         iat = _timestamp(claims, "iat", required=True)
         if iat > now + self.leeway:
             raise TokenIssuedInFuture()
+        if exp - iat > self.max_lifetime + self.leeway:
+            raise TokenLifetimeTooLong()
         nbf = _timestamp(claims, "nbf", required=False)
         if nbf is not None and nbf > now + self.leeway:
             raise TokenNotYetValid()
@@ -79,8 +83,8 @@ class CognitoClaimsValidator:
             if claims.get("sub") != client:
                 raise InvalidClaim("invalid claim: a client token's sub must be its client_id")
         else:
-            _non_empty_string(claims, self.username_claim)
-        _non_empty_string(claims, "sub")
+            _non_blank_string(claims, self.username_claim)
+        _non_blank_string(claims, "sub")
         groups = claims.get("cognito:groups", [])
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise InvalidClaim("invalid claim: cognito:groups must be a list of strings")

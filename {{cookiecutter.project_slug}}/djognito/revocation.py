@@ -26,28 +26,21 @@ from django.dispatch import receiver
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from . import conf
+from .conf import (
+    DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+    DEFAULT_REVOCATION_RECHECK_SECONDS,
+    MAX_REVOCATION_RECHECK_SECONDS,
+    load_config,
+)
 from .errors import TokenError
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
 KEY_PREFIX = "djognito:revoked"
-# Cognito access and id tokens live at most one day.
-DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86400
-# How long a process trusts a "not revoked" answer; revocations must show within a second.
-DEFAULT_RECHECK_SECONDS = 0.5
-MAX_RECHECK_SECONDS = 0.9
 MAX_REMEMBERED = 10_000
-SETTING_NAMES = frozenset(
-    {
-        "AWS_COGNITO_REVOCATION",
-        "AWS_COGNITO_REVOCATION_FAIL_OPEN",
-        "AWS_COGNITO_REVOCATION_RECHECK_SECONDS",
-        "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS",
-        "AWS_COGNITO_LEEWAY_SECONDS",
-        "CACHES",
-    }
-)
+SETTING_NAMES = conf.SETTING_NAMES | {"CACHES"}
 # Cache backends whose entries live in one process: a revocation would reach no other.
 PER_PROCESS_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -68,10 +61,6 @@ class RevocationUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "token revocation list unavailable; try again later"
     default_code = "revocation_unavailable"
-
-    def __init__(self):
-        # The body has the shape of the 401 bodies: {"detail": ..., "code": ...}.
-        super().__init__({"detail": self.default_detail, "code": self.default_code})
 
 
 def _key(kind: str, value: str) -> str:
@@ -103,7 +92,7 @@ class RevocationList:
         enabled: bool,
         fail_open: bool = False,
         entry_ttl_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-        recheck_seconds: float = DEFAULT_RECHECK_SECONDS,
+        recheck_seconds: float = DEFAULT_REVOCATION_RECHECK_SECONDS,
         alias: str = CACHE_ALIAS,
         clock=time.monotonic,
     ):
@@ -120,20 +109,22 @@ class RevocationList:
     @classmethod
     def from_settings(cls, settings=None) -> "RevocationList":
         """The deny-list the settings describe (``AWS_COGNITO_REVOCATION`` ...)."""
-        settings = settings or django_settings
-        lifetime = getattr(
-            settings, "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS", DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
-        )
-        leeway = getattr(settings, "AWS_COGNITO_LEEWAY_SECONDS", 5)
-        recheck = getattr(settings, "AWS_COGNITO_REVOCATION_RECHECK_SECONDS", None)
+        config = load_config(settings)
+
+        def number(value, default):
+            valid = isinstance(value, int | float) and not isinstance(value, bool)
+            return value if valid else default
+
         return cls(
-            enabled=bool(getattr(settings, "AWS_COGNITO_REVOCATION", False)),
-            fail_open=bool(getattr(settings, "AWS_COGNITO_REVOCATION_FAIL_OPEN", False)),
-            entry_ttl_seconds=int(lifetime) + int(leeway),
-            # Clamped: a longer window would break the one-second promise.
+            enabled=config.revocation is True,
+            fail_open=config.revocation_fail_open is True,
+            entry_ttl_seconds=int(
+                number(config.max_token_lifetime_seconds, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
+                + number(config.leeway_seconds, 0)
+            ),
             recheck_seconds=min(
-                max(float(DEFAULT_RECHECK_SECONDS if recheck is None else recheck), 0.0),
-                MAX_RECHECK_SECONDS,
+                max(number(config.revocation_recheck_seconds, 0), 0),
+                MAX_REVOCATION_RECHECK_SECONDS,
             ),
         )
 

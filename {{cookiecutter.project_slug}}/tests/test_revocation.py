@@ -9,6 +9,7 @@ import redis
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
+from djognito.checks import check_cognito_settings
 from djognito.revocation import (
     RevocationList,
     TokenRevoked,
@@ -59,7 +60,10 @@ def test_a_revoked_sign_in_is_refused_and_other_sign_ins_are_not(api_client, tok
     revocation_on.revoke_origin_jti("origin-alice")
     response = api_client.get("/api/me/", **bearer(alice))
     assert response.status_code == 401
-    assert response.json()["detail"] == "token revoked: its sign-in was revoked"
+    assert response.json() == {
+        "detail": "token revoked: its sign-in was revoked",
+        "code": "token_revoked",
+    }
     assert "token revoked" in response["WWW-Authenticate"]
     assert api_client.get("/api/me/", **bearer(bob)).status_code == 200
 
@@ -181,6 +185,28 @@ def test_check_warns_when_revocation_uses_a_per_process_cache(settings):
     settings.AWS_COGNITO_REVOCATION = False
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert check_revocation_cache() == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "check_id"),
+    [
+        ("AWS_COGNITO_REVOCATION", "maybe", "djognito.E017"),
+        ("AWS_COGNITO_REVOCATION_FAIL_OPEN", "sometimes", "djognito.E018"),
+        ("AWS_COGNITO_REVOCATION_RECHECK_SECONDS", "5", "djognito.E019"),
+    ],
+)
+def test_malformed_revocation_settings_are_named(settings, setting, value, check_id):
+    setattr(settings, setting, value)
+    assert check_id in [error.id for error in check_cognito_settings()]
+
+
+def test_revocation_settings_read_on_and_off_from_the_environment(settings):
+    settings.AWS_COGNITO_REVOCATION = "on"
+    settings.AWS_COGNITO_REVOCATION_FAIL_OPEN = "off"
+    settings.AWS_COGNITO_REVOCATION_RECHECK_SECONDS = "0.25"
+    revocation_list = RevocationList.from_settings()
+    assert (revocation_list.enabled, revocation_list.fail_open) == (True, False)
+    assert revocation_list.recheck_seconds == 0.25
 
 
 def test_the_command_refuses_a_per_process_cache(settings):
