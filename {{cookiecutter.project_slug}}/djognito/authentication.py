@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
-from .claims import VerifiedClaims, is_client_token
+from .claims import is_client_token
 from .conf import load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
@@ -104,10 +104,9 @@ class BaseCognitoAuthentication(BaseAuthentication):
                 request, "authentication is not configured on this server", "not_configured"
             )
         try:
-            claims = verifier.verify(token)
+            return verifier.verify(token)
         except TokenError as exc:
             self._refuse(request, exc.reason, exc.code)
-        return VerifiedClaims(claims, verifier.pool_of(claims))
 
     def user_from_claims(self, claims: dict, request) -> CognitoUser:
         """The user of verified ``claims``: ``build_user``, the revocation check (when on),

@@ -98,7 +98,8 @@ class CognitoClaimsValidator:
 
 
 class VerifiedClaims(dict):
-    """The claims of a verified token (``request.auth``), with the ``pool`` that verified it."""
+    """A copy of a verified token's claims (``request.auth``); ``pool`` is the id of the
+    user pool that verified it."""
 
     __slots__ = ("pool",)
 

@@ -21,7 +21,7 @@ class PoolRouter:
     """Verifies the tokens of several user pools, each with the pool's own verifier.
 
     ``verifiers`` maps each pool's issuer to its ``TokenVerifier``. ``verify(token)``
-    returns the claims like ``TokenVerifier.verify``; ``pool_of(claims)`` names the pool.
+    returns the claims like ``TokenVerifier.verify``, their ``pool`` naming the pool.
     """
 
     def __init__(
@@ -38,7 +38,6 @@ class PoolRouter:
             pool.issuer: TokenVerifier(pool, keyset=keysets.get(pool.user_pool_id), clock=clock)
             for pool in pool_configs(config)
         }
-        self._pool_ids = {issuer: v.config.user_pool_id for issuer, v in self.verifiers.items()}
 
     def verify(self, token: str) -> dict:
         """The verified claims of ``token``, from the pool its ``iss`` names."""
@@ -48,10 +47,6 @@ class PoolRouter:
         if verifier is None:
             raise InvalidIssuer()
         return verifier.verify(token)
-
-    def pool_of(self, claims: dict) -> str:
-        """The user pool id of verified ``claims`` ('' for an unknown issuer)."""
-        return self._pool_ids.get(claims.get("iss"), "")
 
     @property
     def keysets(self) -> list[KeySet]:
