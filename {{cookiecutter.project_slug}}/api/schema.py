@@ -35,7 +35,7 @@ from djognito.serializers import (
 )
 {%- endif %}
 
-from .serializers import MeSerializer, NoteSerializer
+from .serializers import MeSerializer, NoteSerializer, ReportSerializer
 
 BEARER_SCHEME = "cognitoBearer"
 COOKIE_SCHEME = "cognitoCookie"
@@ -152,6 +152,9 @@ CSRF_REFUSED = OpenApiResponse(
     ErrorSerializer,
     description="The token came in the cookie and the request carried no valid CSRF token.",
 )
+MISSING_SCOPE = OpenApiResponse(
+    ErrorSerializer, description="The token does not carry the reports scope."
+)
 INVALID_NOTE = OpenApiResponse(description="The note is invalid (the body names the fields).")
 
 
@@ -189,6 +192,12 @@ ENDPOINTS = {
                 403: CSRF_REFUSED,
             },
         ),
+    },
+    "ReportView": {
+        "get": extend_schema(
+            summary="Figures for services holding the reports scope",
+            responses={200: ReportSerializer, 401: UNAUTHENTICATED, 403: MISSING_SCOPE},
+        )
     },
 }
 

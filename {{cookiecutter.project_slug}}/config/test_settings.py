@@ -23,6 +23,8 @@ AWS_COGNITO_TOKEN_USE = "{{ cookiecutter.token_use }}"
 AWS_COGNITO_ISSUER = ""
 AWS_COGNITO_JWKS_URL = "http://127.0.0.1:9/unset/.well-known/jwks.json"
 COGNITO_ADMIN_GROUP = "{{ cookiecutter.admin_group }}"
+COGNITO_RESOURCE_SERVER = "{{ cookiecutter.resource_server }}"
+COGNITO_REPORTS_SCOPE = f"{COGNITO_RESOURCE_SERVER}/reports.read"
 {%- if cookiecutter.browser_sessions == 'y' %}
 # Browser sessions: no emulator, domain or front-end origin unless a test sets one.
 AWS_COGNITO_ENDPOINT_URL = ""
