@@ -419,6 +419,8 @@ def _url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
             if message and (name, message) not in found:
                 found.append((name, message))
     return found
+
+
 # --- Browser sessions: sign-in endpoints, their cookies, CORS and Amplify's cookies ---------
 # Kept apart from CognitoConfig: token verification (the hot path) never reads these.
 
