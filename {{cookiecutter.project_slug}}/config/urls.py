@@ -9,14 +9,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from api.pages import SignInPageView
 {%- endif %}
 
+# The API's own endpoints come first: they are resolved on every call.
 urlpatterns = [
-{%- if cookiecutter.browser_sessions == 'y' %}
-    path("", SignInPageView.as_view(), name="sign-in-page"),
-    path("api/auth/", include("djognito.urls")),
-{%- endif %}
     path("api/", include("api.urls")),
 {%- if cookiecutter.openapi_docs == 'y' %}
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+{%- endif %}
+{%- if cookiecutter.browser_sessions == 'y' %}
+    path("api/auth/", include("djognito.urls")),
+    path("", SignInPageView.as_view(), name="sign-in-page"),
 {%- endif %}
 ]
