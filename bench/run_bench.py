@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -27,8 +26,9 @@ RESULTS = []
 
 
 def base_env(jwks_url: str, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO"))}
-    env.update(
+    from scripts.processes import scrubbed_environment
+
+    return scrubbed_environment(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="off",
         DJANGO_SECRET_KEY="bench-secret-key-" + "x" * 50,
@@ -42,7 +42,6 @@ def base_env(jwks_url: str, **extra) -> dict:
         AWS_COGNITO_JWKS_URL=jwks_url,
         **extra,
     )
-    return env
 
 
 def target(name: str, figure: float, limit: float, higher_is_better: bool, unit: str = "x"):
@@ -92,38 +91,25 @@ def verification_cost(factory, verifier, raw_verify):
 NO_ACCESS_LOG_CONFIG = PROJECT / "bench_gunicorn.conf.py"
 
 
-def start_server(env: dict) -> tuple[subprocess.Popen, int]:
-    from scripts.ports import free_port  # the baked project's helper (on sys.path)
+def start_server(env: dict):
+    """gunicorn (2 sync workers, no access log) on a free port; ready once health answers."""
+    # The baked project's helpers (its folder is on sys.path).
+    from scripts.ports import free_port
+    from scripts.processes import ChildProcess
 
     port = free_port()
     NO_ACCESS_LOG_CONFIG.write_text("accesslog = None\n")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            str(NO_ACCESS_LOG_CONFIG),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=PROJECT,
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--config", NO_ACCESS_LOG_CONFIG]
+    command += ["config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    command += ["--worker-class", "sync", "--log-level", "warning"]
+    server = ChildProcess(
+        command,
+        name="gunicorn",
         env=env,
+        cwd=PROJECT,
+        ready_url=f"http://127.0.0.1:{port}/api/health/",
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health/", timeout=1).read()
-            return server, port
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return server.start(), port
 
 
 def load_with_wrk(url: str, headers: dict) -> float:
@@ -199,8 +185,7 @@ def throughput(jwks_url: str, token: str):
                 runs[name].append(load(f"http://127.0.0.1:{port}/api/{endpoint}/", headers))
     finally:
         for server in (cached, uncached):
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
     medians = {name: statistics.median(values) for name, values in runs.items()}
     # Each round's endpoints run back to back, so a ratio within a round is free of the
     # machine's drift between rounds; the figure is the median of those ratios.

@@ -11,16 +11,13 @@ Environment: ``DEMO_DIR``, ``DEMO_VENV`` (the project's virtualenv, default
 ``COGNITO_LOCAL_PORT`` (default a free port), ``DEMO_EXIT``.
 """
 
-import contextlib
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from cookiecutter.main import cookiecutter
@@ -29,8 +26,6 @@ from .walkthrough import Walkthrough, walk
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 PREFERRED_API_PORT = 8000
-# Inherited variables that would reconfigure the baked project or its make.
-FOREIGN_PREFIXES = ("DJANGO_", "AWS_COGNITO", "DATABASE_URL", "VIRTUAL_ENV", "MAKE", "MFLAGS")
 
 
 class DemoError(RuntimeError):
@@ -41,23 +36,13 @@ def say(message: str = "") -> None:
     print(message, flush=True)
 
 
-def free_port(preferred: int = 0) -> int:
-    """``preferred`` when it can be bound on 127.0.0.1, otherwise a port the system picks."""
-    for port in (preferred, 0) if preferred else (0,):
-        with socket.socket() as probe:
-            # As servers do: a port whose old connections linger in TIME_WAIT is free.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return probe.getsockname()[1]
-    raise DemoError("no free port on 127.0.0.1")
+def project_helpers(project: Path):
+    """The baked project's ``scripts.ports`` and ``scripts.processes`` modules."""
+    if str(project) not in sys.path:
+        sys.path.insert(0, str(project))
+    from scripts import ports, processes
 
-
-def clean_environment() -> dict:
-    """This process's environment without anything that would reconfigure the project."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_PREFIXES)}
+    return ports, processes
 
 
 def read_env_file(path: Path) -> dict:
@@ -77,10 +62,11 @@ class Demo:
     def __init__(self, demo_dir: Path, venv: Path, api_port: int, cognito_port: int):
         self.demo_dir = demo_dir
         self.venv = venv
-        self.api_port = api_port
+        self.api_port = api_port  # 0: chosen once the project (and its helpers) exist
         self.cognito_port = cognito_port
         self.project: Path | None = None
-        self.api: subprocess.Popen | None = None
+        self.processes = None  # the baked project's scripts.processes
+        self.api = None
         self.cognito_pid: int | None = None
 
     @property
@@ -93,7 +79,7 @@ class Demo:
         result = subprocess.run(
             ["make", "--silent", "--no-print-directory", target, *arguments],
             cwd=self.project,
-            env=clean_environment(),
+            env=self.processes.scrubbed_environment(),
             capture_output=True,
             text=True,
         )
@@ -111,6 +97,9 @@ class Demo:
             shutil.rmtree(project)
         self.project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=self.demo_dir))
         say(f"   {self.project}")
+        ports, self.processes = project_helpers(self.project)
+        self.api_port = self.api_port or ports.free_port(PREFERRED_API_PORT)
+        self.cognito_port = self.cognito_port or ports.free_port()
 
     def install(self) -> None:
         say(f"== make install (virtualenv {self.venv}; the first time takes a minute)")
@@ -136,28 +125,19 @@ class Demo:
         log_path = self.demo_dir / "gunicorn.log"
         say(f"== gunicorn on {self.api_url} (log: {log_path})")
         gunicorn = self.venv / "bin" / "gunicorn"
-        command = [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{self.api_port}"]
-        with open(log_path, "wb") as log:
-            # Its own session: Ctrl-C reaches only this script, which stops it in order.
-            self.api = subprocess.Popen(
-                [*command, "--workers", "2"],
-                cwd=self.project,
-                env=clean_environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.api.poll() is not None:
-                raise DemoError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/api/health/", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise DemoError(f"gunicorn did not answer on {self.api_url}")
+        command = [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.api_port}"]
+        self.api = self.processes.ChildProcess(
+            [*command, "--workers", "2"],
+            name="gunicorn",
+            env=self.processes.scrubbed_environment(),
+            cwd=self.project,
+            log_path=log_path,
+            ready_url=f"{self.api_url}/api/health/",
+        )
+        try:
+            self.api.start(timeout)
+        except self.processes.ChildProcessError as error:
+            raise DemoError(str(error)) from None
 
     def walk_through(self) -> Walkthrough:
         settings = {
@@ -181,34 +161,19 @@ class Demo:
 
     def stop(self) -> None:
         """Stop gunicorn and the emulator, by pid; safe to call more than once."""
-        if self.api is not None and self.api.poll() is None:
-            self.api.terminate()
-            try:
-                self.api.wait(15)
-            except subprocess.TimeoutExpired:
-                self.api.kill()
-                self.api.wait()
+        if self.api is not None and self.api.process is not None:
+            self.api.stop(timeout=15)
             say(f"Stopped gunicorn (pid {self.api.pid}).")
+            self.api = None
         if self.cognito_pid is not None:
             try:
                 # The project's own stop command: it stops the recorded pid.
                 self.make("cognito-local-stop")
             except DemoError as error:
                 say(str(error))
-            stop_if_alive(self.cognito_pid)
+            self.processes.stop_pid(self.cognito_pid, group=True)
             say(f"Stopped the local Cognito (pid {self.cognito_pid}).")
             self.cognito_pid = None
-
-
-def stop_if_alive(pid: int) -> None:
-    """SIGKILL ``pid`` if it survived its polite stop."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return
-    time.sleep(1)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
 
 
 def exit_on_signal(signum, _frame) -> None:
@@ -234,8 +199,8 @@ def print_instructions(demo: Demo) -> None:
 def main() -> int:
     demo_dir = Path(os.environ.get("DEMO_DIR") or TEMPLATE / "build" / "demo").resolve()
     venv = Path(os.environ.get("DEMO_VENV") or demo_dir / "venv").resolve()
-    api_port = int(os.environ.get("DEMO_PORT") or 0) or free_port(PREFERRED_API_PORT)
-    cognito_port = int(os.environ.get("COGNITO_LOCAL_PORT") or 0) or free_port()
+    api_port = int(os.environ.get("DEMO_PORT") or 0)
+    cognito_port = int(os.environ.get("COGNITO_LOCAL_PORT") or 0)
     exit_after_walkthrough = os.environ.get("DEMO_EXIT", "") not in ("", "0")
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -260,9 +225,9 @@ def main() -> int:
             say(f"== {len(failed)} of {total} steps did not answer as expected: {failed}\n")
         if not exit_after_walkthrough:
             print_instructions(demo)
-            while demo.api.poll() is None:
+            while demo.api.process.poll() is None:
                 time.sleep(0.5)
-            say(f"gunicorn exited with status {demo.api.returncode}.")
+            say(f"gunicorn exited with status {demo.api.process.returncode}.")
             return 1
         return 0 if passed else 1
     except DemoError as error:

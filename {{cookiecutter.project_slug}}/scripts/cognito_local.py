@@ -11,9 +11,9 @@ import os
 import sys
 
 from . import local_state, project_settings
-from .moto_server import MotoServer, MotoServerError, answers
+from .moto_server import MotoServer, answers
 from .ports import is_free
-from .processes import command_line, is_running, stop_pid
+from .processes import ChildProcessError, command_line, is_running, stop_pid
 from .seed import LocalPool, seed
 
 PREFERRED_PORT = 9229
@@ -54,7 +54,7 @@ def start(requested_port: int) -> None:
         )
         try:
             server.start()
-        except MotoServerError as error:
+        except ChildProcessError as error:
             raise SystemExit(f"{error}; see {local_state.LOG_FILE}") from None
         pid, endpoint_url = server.pid, server.endpoint_url
         print(f"Local Cognito started (pid {pid}) at {endpoint_url}")
@@ -63,7 +63,7 @@ def start(requested_port: int) -> None:
     except BaseException:
         # Nothing records the new server yet: stop it rather than leave it running.
         if started_now:
-            stop_pid(pid)
+            stop_pid(pid, group=True)
         raise
     local_state.save_state(pool, pid)
     local_state.write_env_local(pool)
@@ -89,7 +89,7 @@ def stop() -> None:
     if not pid or not is_running(pid) or "moto" not in command_line(pid):
         print("Local Cognito is not running.")
     else:
-        stop_pid(pid)
+        stop_pid(pid, group=True)
         print(f"Local Cognito stopped (pid {pid}).")
     local_state.forget_pid()
     if local_state.ENV_LOCAL.is_file():

@@ -1,24 +1,17 @@
-"""Running the project's own commands in child processes, away from the developer's config."""
+"""The project's own commands and servers in child processes, away from the developer's config."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import requests
+
+from scripts.ports import free_port
+from scripts.processes import ChildProcess, scrubbed_environment
+
 PROJECT = Path(__file__).resolve().parent.parent
 
-# Variables a developer's shell may hold that would change what the project reads.
-PROJECT_VARIABLE_PREFIXES = ("DJANGO_", "AWS_COGNITO_", "DATABASE_URL")
-
-
-def isolated_environment(**variables: str) -> dict:
-    """This process's environment without the project's variables, plus ``variables``."""
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(PROJECT_VARIABLE_PREFIXES)
-    }
-    return {**inherited, **variables}
+__all__ = ["PROJECT", "ApiServer", "run_python", "scrubbed_environment"]
 
 
 def run_python(
@@ -34,3 +27,37 @@ def run_python(
         text=True,
         timeout=timeout,
     )
+
+
+class ApiServer(ChildProcess):
+    """gunicorn serving this project on a free 127.0.0.1 port, ready once health answers.
+
+    ``environment`` should come from ``scrubbed_environment`` plus what the server reads;
+    ``arguments`` are extra gunicorn options (``--workers 2``, ``--config ...``).
+    """
+
+    def __init__(self, environment: dict, log_path: Path, *arguments: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi"]
+        command += ["--bind", f"127.0.0.1:{self.port}", *(arguments or ("--workers", "1"))]
+        super().__init__(
+            command,
+            name="gunicorn",
+            env=environment,
+            cwd=PROJECT,
+            log_path=log_path,
+            ready_url=f"{self.url}/api/health/",
+        )
+
+    def log(self) -> str:
+        """What the server wrote so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.is_file() else ""
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        """GET ``path`` on this server."""
+        return requests.get(self.url + path, timeout=10, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        """POST to ``path`` on this server."""
+        return requests.post(self.url + path, timeout=10, **kwargs)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from .processes import isolated_environment, run_python
+from .processes import scrubbed_environment, run_python
 
 
 def check_output() -> str:
@@ -100,7 +100,7 @@ def test_misconfigured_server_answers_401_not_500(settings, api_client, tokens):
 
 
 def test_manage_py_check_names_the_environment_variables():
-    env = isolated_environment(
+    env = scrubbed_environment(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="off",
         DJANGO_SECRET_KEY="check-test-secret-key-that-is-long-enough-0123456789-abcdefghij",

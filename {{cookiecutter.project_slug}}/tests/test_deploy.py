@@ -2,17 +2,17 @@
 
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
 from scripts.ports import free_port
 
-from .processes import PROJECT, isolated_environment, run_python
+from scripts.processes import ChildProcess
+
+from .processes import PROJECT, run_python, scrubbed_environment
 
 
 def production_env(**overrides) -> dict:
@@ -20,7 +20,7 @@ def production_env(**overrides) -> dict:
 
     Every setting the project reads is given here, so `.env` and `.env.local` change nothing.
     """
-    env = isolated_environment(
+    env = scrubbed_environment(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="off",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -74,7 +74,7 @@ def test_secret_key_is_required_outside_debug(tmp_path):
 
 
 @pytest.fixture
-def gunicorn_server():
+def gunicorn_server(tmp_path):
     """gunicorn with the project's gunicorn.conf.py, bound to a free port on 127.0.0.1."""
     port = free_port()
     env = production_env(
@@ -82,35 +82,17 @@ def gunicorn_server():
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{url}/api/health/", process)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=60)
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1, allow_redirects=False)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.terminate()
-    output, _ = process.communicate(timeout=60)
-    pytest.fail(f"gunicorn did not start:\n{output}")
+    server = ChildProcess(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        name="gunicorn",
+        env=env,
+        cwd=PROJECT,
+        log_path=tmp_path / "gunicorn.log",
+        ready_url=f"{url}/api/health/",
+    )
+    with server:
+        yield url, server
 
 
 def test_gunicorn_serves_with_the_project_config(gunicorn_server):
@@ -123,9 +105,9 @@ def test_gunicorn_serves_with_the_project_config(gunicorn_server):
     assert public.status_code == 301
     assert public.headers["Location"].startswith("https://")
 
-    process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, output
+    process.stop()
+    output = process.log_path.read_text()
+    assert process.process.returncode == 0, output
     assert '"GET /api/health/ HTTP/1.1" 200' in output  # the access log, on stdout
 
 

@@ -7,19 +7,16 @@ environment variables, as a deployment would be.
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from django.conf import settings
 
 from scripts.moto_server import MotoServer
-from scripts.ports import free_port
 from scripts.seed import emulator_client, seed
 from scripts.sign_in import SignInError, identity_provider, refresh, sign_in
 
-from .processes import isolated_environment
+from .processes import ApiServer, scrubbed_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -27,55 +24,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
 
 
-class ApiServer:
-    """gunicorn serving this project on a free 127.0.0.1 port; stopped by pid."""
-
-    def __init__(self, environment: dict, log_path: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.environment = environment
-        self.log_path = log_path
-        self.process = None
-
-    def start(self, timeout: float = 30.0) -> "ApiServer":
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi"]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", "1"]
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=PROJECT_DIR, env=self.environment, stdout=log, stderr=log
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{self.log_path.read_text()[-4000:]}")
-            try:
-                if requests.get(f"{self.url}/api/health/", timeout=1).ok:
-                    return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"gunicorn did not answer:\n{self.log_path.read_text()[-4000:]}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return requests.get(self.url + path, timeout=10, **kwargs)
-
-    def post(self, path: str, **kwargs) -> requests.Response:
-        return requests.post(self.url + path, timeout=10, **kwargs)
-
-
 def server_environment(pool, token_use: str, database: Path) -> dict:
     """Everything the API reads, from environment variables only (they win over .env files)."""
     return {
-        **isolated_environment(),
+        **scrubbed_environment(),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": "end-to-end-tests-only-secret-key-0123456789-abcdefghijklmnop",
         "DJANGO_DEBUG": "off",
@@ -119,10 +71,8 @@ def serve(pool, token_use, database):
     server = ApiServer(
         server_environment(pool, token_use, database), database.with_name(f"{token_use}.log")
     )
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from .processes import isolated_environment, run_python
+from .processes import scrubbed_environment, run_python
 
 
 def explain(*args, stdin=None):
@@ -89,7 +89,7 @@ def test_misconfiguration_is_reported(settings, tokens):
 
 
 def test_exit_status_is_non_zero_when_invalid():
-    env = isolated_environment(DJANGO_SETTINGS_MODULE="config.test_settings")
+    env = scrubbed_environment(DJANGO_SETTINGS_MODULE="config.test_settings")
     result = run_python("manage.py", "explain_token", env=env, stdin="e30.e30")
     assert result.returncode == 1
     assert "invalid: malformed token" in result.stderr
