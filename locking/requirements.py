@@ -18,7 +18,9 @@ TOOLS_LOCK = TEMPLATE / "requirements-lock.txt"
 
 TAG_LINE = re.compile(r"^\s*{%-?\s*(?P<keyword>\w+).*%}\s*$")
 # A requirement line or the first line of a lock entry: name, extras, exact version.
-PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*(?P<version>[^\s;\\]+)")
+PIN = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*(?P<version>[^\s;\\]+)"
+)
 
 
 class RequirementsError(ValueError):

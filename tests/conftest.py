@@ -24,7 +24,8 @@ BASE_ANSWERS = {
 def project_env(**extra) -> dict:
     """The environment for commands run in a baked project (no inherited Django config)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO"))}
-    env.pop("VIRTUAL_ENV", None)
+    for name in ("VIRTUAL_ENV", "DATABASE_URL", "DJANGO_CACHE_URL"):
+        env.pop(name, None)
     env.update(extra)
     return env
 
@@ -51,9 +52,9 @@ def run(
 
 def shared_venv(project: Path) -> Path:
     """A .venv for ``project`` made by its own ``make install``, shared between bakes
-    whose requirement files are identical (so each set is installed once per run)."""
+    whose requirement files and lock are identical (so each set is installed once per run)."""
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-dev.txt"):
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-lock.txt"):
         digest.update((project / name).read_bytes())
     venv = VENVS / digest.hexdigest()[:16]
     VENVS.mkdir(parents=True, exist_ok=True)
