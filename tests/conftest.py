@@ -2,7 +2,7 @@
 
 import fcntl
 import hashlib
-import os
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -21,13 +21,21 @@ BASE_ANSWERS = {
 }
 
 
+def _project_processes():
+    """The generated project's ``scripts/processes.py`` (plain Python, no template tags)."""
+    path = TEMPLATE / "{{cookiecutter.project_slug}}" / "scripts" / "processes.py"
+    spec = importlib.util.spec_from_file_location("template_project_processes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+processes = _project_processes()
+
+
 def project_env(**extra) -> dict:
-    """The environment for commands run in a baked project (no inherited Django config)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_COGNITO"))}
-    for name in ("VIRTUAL_ENV", "DATABASE_URL", "DJANGO_CACHE_URL"):
-        env.pop(name, None)
-    env.update(extra)
-    return env
+    """The environment for commands run in a baked project (no inherited project config)."""
+    return processes.scrubbed_environment(**extra)
 
 
 def run(

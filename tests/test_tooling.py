@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .conftest import TEMPLATE
 from .test_generation import project_files
 
 
@@ -65,7 +66,40 @@ def test_openapi_files_follow_the_option(bake, docs):
     assert ("api/docs/" in urls) == (docs == "y")
 
 
-def test_generated_files_are_listed_in_the_readme_tree():
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    for name in ("gunicorn.conf.py", "Dockerfile", ".pre-commit-config.yaml", "ci.yml"):
-        assert name in readme
+TREE_LINE = re.compile(r"^[│ ]*[├└]── (\S+)", re.M)
+MAKE_COMMAND = re.compile(r"`(?:[^`]*&& )?make ([a-z][a-z-]*)")
+
+
+def make_targets(makefile: Path) -> set[str]:
+    return set(re.findall(r"^([a-z][a-z-]*):", makefile.read_text(), re.M))
+
+
+def test_every_file_of_the_readme_tree_is_in_a_bake(bake):
+    project = bake()
+    readme = (TEMPLATE / "README.md").read_text()
+    tree = readme[
+        readme.index("<project_slug>/") : readme.index("```", readme.index("<project_slug>/"))
+    ]
+    names = TREE_LINE.findall(tree)
+    assert len(names) >= 15
+    present = {path.name for path in project.rglob("*")}
+    for name in names:
+        assert name.rstrip("/").rsplit("/", 1)[-1] in present, f"README's tree names {name}"
+
+
+def test_every_make_command_in_the_readmes_exists(bake):
+    project = bake()
+    template_targets = make_targets(TEMPLATE / "Makefile")
+    project_targets = make_targets(project / "Makefile")
+    for target in MAKE_COMMAND.findall((TEMPLATE / "README.md").read_text()):
+        assert target in template_targets | project_targets, f"make {target}"
+    for target in MAKE_COMMAND.findall((project / "README.md").read_text()):
+        assert target in project_targets, f"the generated README's make {target}"
+
+
+def test_every_variable_of_env_example_is_in_the_generated_readme(bake):
+    project = bake()
+    example = (project / ".env.example").read_text()
+    readme = (project / "README.md").read_text()
+    for name in re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.M):
+        assert f"`{name}`" in readme, f"{name} of .env.example is not in README.md"

@@ -1,7 +1,6 @@
 """Sample endpoints: public, authenticated, group-gated and per-user data."""
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -10,7 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from djognito.jwt_utils import get_verifier
+from djognito import default_verifier
 from djognito.permissions import InCognitoGroup
 
 from .models import Note
@@ -30,24 +29,15 @@ class PublicView(APIView):
 class HealthView(APIView):
     """Readiness: 200 while the process serves, with the state of its key set.
 
-    ``jwks.ready`` turns true once the key set has been fetched (on the first token to
-    verify); ``jwks.configured`` is false while the Cognito settings are incomplete.
+    ``jwks.ready`` is true once the key set is held (each worker fetches it as it starts);
+    ``jwks.configured`` is false while the Cognito settings are incomplete.
     """
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
     def get(self, request):
-        return Response({"status": "ok", "jwks": key_set_status()})
-
-
-def key_set_status() -> dict:
-    """Whether verification is configured, and the key set's count, age and fetches."""
-    try:
-        status = get_verifier().keyset.status()
-    except ImproperlyConfigured:
-        return {"configured": False, "ready": False, "keys": 0, "age_seconds": None, "fetches": 0}
-    return {"configured": True, "ready": status["keys"] > 0, **status}
+        return Response({"status": "ok", "jwks": default_verifier.status()})
 
 
 @method_decorator(ensure_csrf_cookie, name="get")

@@ -7,3 +7,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# Fetch the key set while the worker starts, so the first request pays no fetch and the
+# health endpoint reports ready at once (never fails the start: see warm_up).
+from djognito.default_verifier import warm_up  # noqa: E402
+
+warm_up()

@@ -6,6 +6,7 @@ from the cookie named by ``ACCESS_TOKEN_KEY``. Subclass it and override
 """
 
 import logging
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 FROM_HEADER = "header"
 FROM_COOKIE = "cookie"
 _ERROR_ATTRIBUTE = "_djognito_error"
+# RFC 6750 section 2.1: "Bearer" (any case), one or more spaces, a b64token; nothing else
+# (no tab, no other Unicode space, no second token).
+BEARER_SCHEME = "bearer"
+BEARER_CREDENTIALS = re.compile(r"(?i:bearer) +([A-Za-z0-9\-._~+/]+=*)")
 
 
 def _no_response(request):
@@ -54,8 +59,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
         if token is None:
             return None
         claims = self.verify(request, token)
-        user = self.build_user(claims)
-        self.attach_attributes(user, request)
+        user = self.user_from_claims(claims, request)
         if source == FROM_COOKIE:
             self.enforce_csrf(request)
         return user, claims
@@ -67,13 +71,16 @@ class BaseCognitoAuthentication(BaseAuthentication):
         if header:
             if isinstance(header, bytes):
                 header = header.decode("latin-1")
-            parts = header.split()
-            if parts and parts[0].lower() == "bearer":
-                if len(parts) != 2:
-                    self._refuse(request, "invalid Authorization header: expected 'Bearer <token>'")
-                if not parts[1].isascii():
-                    self._refuse(request, "invalid Authorization header: token is not ASCII")
-                return parts[1], FROM_HEADER
+            # Other schemes (Basic ...) are left to other authenticators.
+            if header[:6].lower() == BEARER_SCHEME:
+                credentials = BEARER_CREDENTIALS.fullmatch(header)
+                if credentials is None:
+                    self._refuse(
+                        request,
+                        "invalid Authorization header: expected 'Bearer <token>'",
+                        "malformed_authorization_header",
+                    )
+                return credentials[1], FROM_HEADER
         token = request.COOKIES.get(self.get_cookie_name())
         if token:
             return token, FROM_COOKIE
@@ -89,11 +96,19 @@ class BaseCognitoAuthentication(BaseAuthentication):
         verifier = self._verifier()
         if verifier is None:
             logger.error("Cognito authentication is not configured; run `manage.py check`.")
-            self._refuse(request, "authentication is not configured on this server")
+            self._refuse(
+                request, "authentication is not configured on this server", "not_configured"
+            )
         try:
             return verifier.verify(token)
         except TokenError as exc:
-            self._refuse(request, exc.reason)
+            self._refuse(request, exc.reason, exc.code)
+
+    def user_from_claims(self, claims: dict, request) -> CognitoUser:
+        """The user of verified ``claims``: ``build_user``, then ``attach_attributes``."""
+        user = self.build_user(claims)
+        self.attach_attributes(user, request)
+        return user
 
     def build_user(self, claims: dict) -> CognitoUser:
         """A ``CognitoUser`` carrying the claims, before ``attach_attributes`` runs."""
@@ -114,7 +129,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
         check.process_request(request)
         reason = check.process_view(request, None, (), {})
         if reason:
-            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}", code="csrf_failed")
 
     def authenticate_header(self, request) -> str:
         challenge = f'Bearer realm="{self.www_authenticate_realm}"'
@@ -129,7 +144,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
         except ImproperlyConfigured:
             return None
 
-    def _refuse(self, request, reason: str):
+    def _refuse(self, request, reason: str, code: str):
         setattr(request, _ERROR_ATTRIBUTE, reason)
         logger.info("authentication failed: %s (client %s)", reason, client_address(request))
-        raise exceptions.AuthenticationFailed(reason)
+        raise exceptions.AuthenticationFailed(reason, code=code)

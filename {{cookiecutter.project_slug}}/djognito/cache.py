@@ -3,12 +3,40 @@
 An entry lives until the earlier of its token's expiry (``exp`` plus leeway) and a short
 TTL, and is only used while the key that verified it is still the pool's key for its
 ``kid``. Only successes are stored: refused tokens cost an attacker a full verification
-each and take no memory.
+each and take no memory. Entries are immutable (``frozen_claims``): callers get a shallow
+copy whose nested values cannot be changed, so no request can alter what later ones see.
 """
 
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+
+
+class ReadOnlyDict(dict):
+    """A dict that refuses every change; still a dict for JSON encoders and ``isinstance``."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("verified claims are read-only; copy them to change them")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):
+        return (dict, (dict(self),))
+
+
+def _frozen(value):
+    kind = type(value)
+    if kind is list:
+        return tuple(_frozen(item) for item in value)
+    if kind is dict:
+        return ReadOnlyDict({name: _frozen(item) for name, item in value.items()})
+    return value
+
+
+def frozen_claims(claims: dict) -> ReadOnlyDict:
+    """``claims`` with every list turned into a tuple and every object made read-only."""
+    return _frozen(claims)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +89,3 @@ class VerifiedTokenCache:
         """Forget ``token`` (its key left the key set)."""
         with self._lock:
             self._entries.pop(token, None)
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        with self._lock:
-            self._entries.clear()

@@ -11,6 +11,7 @@ from .errors import (
     InvalidTokenUse,
     TokenExpired,
     TokenIssuedInFuture,
+    TokenLifetimeTooLong,
     TokenNotYetValid,
 )
 
@@ -31,9 +32,9 @@ def _timestamp(claims: dict, name: str, required: bool):
     return value
 
 
-def _non_empty_string(claims: dict, name: str) -> str:
+def _non_blank_string(claims: dict, name: str) -> str:
     value = claims.get(name)
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         raise InvalidClaim(f"invalid claim: {name} must be a non-empty string")
     return value
 
@@ -48,6 +49,7 @@ class CognitoClaimsValidator:
         self.client_claim = config.client_claim
         self.username_claim = config.username_claim
         self.leeway = config.leeway_seconds
+        self.max_lifetime = config.max_token_lifetime_seconds
 
     def validate(self, claims: dict, now: float) -> None:
         """Raise the ``TokenError`` of the first rule ``claims`` breaks at time ``now``."""
@@ -57,6 +59,8 @@ class CognitoClaimsValidator:
         iat = _timestamp(claims, "iat", required=True)
         if iat > now + self.leeway:
             raise TokenIssuedInFuture()
+        if exp - iat > self.max_lifetime + self.leeway:
+            raise TokenLifetimeTooLong()
         nbf = _timestamp(claims, "nbf", required=False)
         if nbf is not None and nbf > now + self.leeway:
             raise TokenNotYetValid()
@@ -67,8 +71,8 @@ class CognitoClaimsValidator:
         client = claims.get(self.client_claim)
         if not isinstance(client, str) or client not in self.client_ids:
             raise InvalidClient()
-        _non_empty_string(claims, self.username_claim)
-        _non_empty_string(claims, "sub")
+        _non_blank_string(claims, self.username_claim)
+        _non_blank_string(claims, "sub")
         groups = claims.get("cognito:groups", [])
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise InvalidClaim("invalid claim: cognito:groups must be a list of strings")

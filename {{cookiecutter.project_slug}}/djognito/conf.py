@@ -7,6 +7,7 @@ verifies tokens against a configuration that has any.
 """
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -14,18 +15,23 @@ from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-POOL_ID_PATTERN = re.compile(r"^(?P<region>[a-z0-9-]+)_[A-Za-z0-9]+$")
-CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9]{1,128}$")
+# Each pattern must match a whole value (fullmatch): "accessToken\n" is no cookie name.
+REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")
+POOL_ID_PATTERN = re.compile(r"(?P<region>[a-z0-9-]+)_[A-Za-z0-9]+")
+CLIENT_ID_PATTERN = re.compile(r"[a-z0-9]{1,128}")
 # RFC 6265 cookie-name: an RFC 7230 token.
-COOKIE_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+COOKIE_NAME_PATTERN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 TOKEN_USES = ("access", "id")
 # Clock skew between Cognito and a server kept by NTP is far below this: more would only
 # stretch the life of expired tokens.
 MAX_LEEWAY_SECONDS = 30
 LOOPBACK_HOSTS = ("localhost",)
+# Cognito access and id tokens live at most one day.
+DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86400
 
-# Setting name -> default, for every setting this package reads.
+# Setting name -> default, for every setting this package reads: the only place defaults
+# are written. A setting's type is its default's type; values from the environment are
+# strings, converted here (what does not convert is reported by `manage.py check`).
 DEFAULTS = {
     "ACCESS_TOKEN_KEY": "accessToken",
     "AWS_COGNITO_REGION": "",
@@ -42,8 +48,49 @@ DEFAULTS = {
     "AWS_COGNITO_TOKEN_CACHE_SIZE": 10_000,
     "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS": 300,
     "AWS_COGNITO_GROUP_PERMISSIONS": {},
+    "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS": DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
 }
 SETTING_NAMES = frozenset(DEFAULTS) | {"DEBUG"}
+
+
+def settings_from_environment(environ) -> dict:
+    """The settings of ``DEFAULTS`` that ``environ`` sets, as written there.
+
+    ``config/settings.py`` passes these on, so a default lives only in ``DEFAULTS``.
+    """
+    return {name: environ[name] for name in DEFAULTS if name in environ}
+
+
+def _converted(name: str, value):
+    """``value`` turned into the type of the setting's default, or left as it is."""
+    default = DEFAULTS[name]
+    if not isinstance(value, str) or isinstance(default, str):
+        return value
+    text = value.strip()
+    try:
+        if isinstance(default, dict):
+            return json.loads(text)
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+    except ValueError:
+        pass
+    return value  # not convertible: problems() names the setting
+
+
+def group_permissions_mapping(value) -> MappingProxyType | None:
+    """``{group: frozenset(permissions)}`` read-only, or None when ``value`` is malformed."""
+    if not isinstance(value, dict):
+        return None
+    mapping = {}
+    for group, permissions in value.items():
+        if not isinstance(group, str) or not isinstance(permissions, list | tuple | set):
+            return None
+        if not all(isinstance(permission, str) for permission in permissions):
+            return None
+        mapping[group] = frozenset(permissions)
+    return MappingProxyType(mapping)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +111,9 @@ class CognitoConfig:
     jwks_cooldown_seconds: int = 30
     token_cache_size: int = 10_000
     token_cache_ttl_seconds: int = 300
-    group_permissions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # A read-only {group: frozenset(permissions)}; the value as given when malformed.
+    group_permissions: object = field(default_factory=lambda: MappingProxyType({}))
+    max_token_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
     debug: bool = False
 
     @property
@@ -88,7 +137,7 @@ def load_config(settings=None) -> CognitoConfig:
     settings = settings or django_settings
 
     def read(name):
-        return getattr(settings, name, DEFAULTS[name])
+        return _converted(name, getattr(settings, name, DEFAULTS[name]))
 
     region = str(read("AWS_COGNITO_REGION") or "").strip()
     pool = str(read("AWS_COGNITO_USER_POOL_ID") or "").strip()
@@ -98,7 +147,7 @@ def load_config(settings=None) -> CognitoConfig:
     clients = read("AWS_COGNITO_APP_CLIENT_ID") or ""
     if isinstance(clients, str):
         clients = clients.split(",")
-    permissions = read("AWS_COGNITO_GROUP_PERMISSIONS") or {}
+    permissions = read("AWS_COGNITO_GROUP_PERMISSIONS")
     return CognitoConfig(
         region=region,
         user_pool_id=pool,
@@ -114,9 +163,8 @@ def load_config(settings=None) -> CognitoConfig:
         jwks_cooldown_seconds=read("AWS_COGNITO_JWKS_COOLDOWN_SECONDS"),
         token_cache_size=read("AWS_COGNITO_TOKEN_CACHE_SIZE"),
         token_cache_ttl_seconds=read("AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS"),
-        group_permissions=MappingProxyType(
-            {group: frozenset(perms) for group, perms in dict(permissions).items()}
-        ),
+        group_permissions=group_permissions_mapping(permissions) or permissions,
+        max_token_lifetime_seconds=read("AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS"),
         debug=bool(getattr(settings, "DEBUG", False)),
     )
 
@@ -149,14 +197,14 @@ def _is_whole(value, low, high) -> bool:
 def problems(config: CognitoConfig) -> list[tuple[str, str]]:
     """Everything wrong with ``config``, as (setting name, message) pairs."""
     found = []
-    if not REGION_PATTERN.match(config.region):
+    if not REGION_PATTERN.fullmatch(config.region):
         found.append(
             (
                 "AWS_COGNITO_REGION",
                 f"must be an AWS region such as eu-west-1, got {config.region!r}.",
             )
         )
-    pool_match = POOL_ID_PATTERN.match(config.user_pool_id)
+    pool_match = POOL_ID_PATTERN.fullmatch(config.user_pool_id)
     if not pool_match:
         found.append(
             (
@@ -175,7 +223,7 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
     if not config.app_client_ids:
         found.append(("AWS_COGNITO_APP_CLIENT_ID", "is empty: set the app client id."))
     for client_id in config.app_client_ids:
-        if not CLIENT_ID_PATTERN.match(client_id):
+        if not CLIENT_ID_PATTERN.fullmatch(client_id):
             found.append(
                 (
                     "AWS_COGNITO_APP_CLIENT_ID",
@@ -186,7 +234,7 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
         found.append(
             ("AWS_COGNITO_TOKEN_USE", f"must be 'access' or 'id', got {config.token_use!r}.")
         )
-    if not COOKIE_NAME_PATTERN.match(config.cookie_name):
+    if not COOKIE_NAME_PATTERN.fullmatch(config.cookie_name):
         found.append(
             ("ACCESS_TOKEN_KEY", f"must be a valid cookie name, got {config.cookie_name!r}.")
         )
@@ -204,6 +252,12 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
         ("AWS_COGNITO_JWKS_COOLDOWN_SECONDS", config.jwks_cooldown_seconds, 0, 3600),
         ("AWS_COGNITO_TOKEN_CACHE_SIZE", config.token_cache_size, 0, 10_000_000),
         ("AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS", config.token_cache_ttl_seconds, 1, 86400),
+        (
+            "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS",
+            config.max_token_lifetime_seconds,
+            60,
+            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        ),
     )
     for name, value, low, high in bounds:
         if not _is_whole(value, low, high):
@@ -214,6 +268,14 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
             (
                 "AWS_COGNITO_JWKS_TIMEOUT_SECONDS",
                 f"must be a number of seconds in (0, 60], got {timeout!r}.",
+            )
+        )
+    if not isinstance(config.group_permissions, MappingProxyType):
+        found.append(
+            (
+                "AWS_COGNITO_GROUP_PERMISSIONS",
+                'must map group names to lists of permissions, e.g. {"admin": '
+                f'["api.view_all_notes"]}}, got {config.group_permissions!r}.',
             )
         )
     return found

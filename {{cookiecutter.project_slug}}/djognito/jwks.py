@@ -140,6 +140,13 @@ class KeySet:
             raise KeySetUnavailable()
         raise UnknownKey()
 
+    def prefetch(self) -> bool:
+        """Fetch the key set now unless it is held (a warm start); True when keys are held."""
+        state = self._state
+        if state.fetched_at is None:
+            state = self._refresh(state, self.clock())
+        return bool(state.keys)
+
     def _refresh(self, seen: KeySetState, now: float, wait: bool = True) -> KeySetState:
         """Fetch unless one was attempted within the cool-down; share in-flight fetches."""
         if seen.attempted_at is not None and now - seen.attempted_at < self.cooldown:

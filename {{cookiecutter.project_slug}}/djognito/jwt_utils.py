@@ -1,46 +1,15 @@
-"""Djognito's public verification function, backed by one verifier per process.
+"""Djognito's public verification function.
 
 ``verify_jwt(token)`` returns the verified claims or raises a ``djognito.errors.TokenError``.
-The verifier is built on first use from the settings and rebuilt when they change.
+It uses the process-wide verifier of ``djognito.default_verifier`` (re-exported here, as
+code written for Djognito imports it from this module).
 """
 
-import threading
+from .default_verifier import get_verifier, reset_verifier
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-
-from .conf import SETTING_NAMES, load_config
-from .verifier import TokenVerifier
-
-_lock = threading.Lock()
-_verifier: TokenVerifier | None = None
-
-
-def get_verifier() -> TokenVerifier:
-    """The process-wide ``TokenVerifier`` (its key set and token cache are shared)."""
-    global _verifier
-    verifier = _verifier
-    if verifier is None:
-        with _lock:
-            if _verifier is None:
-                _verifier = TokenVerifier(load_config())
-            verifier = _verifier
-    return verifier
-
-
-def reset_verifier() -> None:
-    """Drop the process-wide verifier, its key set and its cache (settings changed)."""
-    global _verifier
-    with _lock:
-        _verifier = None
+__all__ = ["get_verifier", "reset_verifier", "verify_jwt"]
 
 
 def verify_jwt(token: str) -> dict:
     """Verify a Cognito token against the configured user pool and return its claims."""
     return get_verifier().verify(token)
-
-
-@receiver(setting_changed)
-def _reset_on_setting_change(*, setting, **kwargs):
-    if setting in SETTING_NAMES:
-        reset_verifier()

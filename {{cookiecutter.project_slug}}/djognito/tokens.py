@@ -7,7 +7,6 @@ the claims are checked by ``verifier`` and ``claims``.
 import binascii
 import json
 from dataclasses import dataclass
-from sys import intern
 
 from .errors import MalformedToken, TokenTooLarge
 
@@ -31,24 +30,54 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
-# Claims whose values are the same in every token of a pool (and header fields).
-SHARED_VALUE_NAMES = frozenset(
-    {"iss", "token_use", "client_id", "aud", "scope", "kid", "alg", "typ"}
-)
+# Names that Cognito tokens carry. A parsed name equal to one of these is replaced by this
+# module's copy, so every cached token shares one string per name. Nothing that came from a
+# token is interned: an attacker's made-up names would stay in memory for good.
+KNOWN_NAMES = {
+    name: name
+    for name in (
+        "alg",
+        "kid",
+        "typ",
+        "sub",
+        "iss",
+        "aud",
+        "client_id",
+        "origin_jti",
+        "event_id",
+        "token_use",
+        "scope",
+        "auth_time",
+        "exp",
+        "iat",
+        "nbf",
+        "jti",
+        "username",
+        "cognito:username",
+        "cognito:groups",
+        "email",
+        "email_verified",
+        "version",
+        "at_hash",
+    )
+}
 
 
 def _unique_object(pairs):
-    # Interning names and pool-wide values keeps one copy of each among all cached claims;
-    # per-token values (sub, jti...) are not interned, so they never grow the intern table.
-    obj = {
-        intern(name): intern(value)
-        if name in SHARED_VALUE_NAMES and type(value) is str and len(value) <= 256
-        else value
-        for name, value in pairs
-    }
+    obj = {KNOWN_NAMES.get(name, name): value for name, value in pairs}
     if len(obj) != len(pairs):
         raise ValueError("duplicate key")
     return obj
+
+
+def _is_valid_unicode(value) -> bool:
+    # JSON's \ud800 escapes decode to lone surrogates, which no encoder can write out
+    # (renderers, databases, logs): such a string is malformed input.
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 _decoder = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
@@ -76,11 +105,15 @@ def decode_json_object(segment: str, what: str) -> dict:
     """Decode a segment that must hold a JSON object with unique keys."""
     raw = decode_segment(segment, what)
     try:
-        value = _decoder.decode(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        value = _decoder.decode(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise MalformedToken(f"malformed token: {what} is not JSON") from exc
     if not isinstance(value, dict):
         raise MalformedToken(f"malformed token: {what} is not a JSON object")
+    # Only an escape can produce a lone surrogate: plain tokens skip the check.
+    if "\\u" in text and not _is_valid_unicode(value):
+        raise MalformedToken(f"malformed token: {what} is not valid Unicode")
     return value
 
 

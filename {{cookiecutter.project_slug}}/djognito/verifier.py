@@ -5,7 +5,7 @@ import time
 from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
-from .cache import CachedToken, VerifiedTokenCache
+from .cache import CachedToken, VerifiedTokenCache, frozen_claims
 from .claims import CognitoClaimsValidator
 from .errors import (
     InvalidSignature,
@@ -22,6 +22,10 @@ ALLOWED_ALGORITHM = "RS256"
 # set, so a token naming its own key is refused rather than silently ignored.
 KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
 MAX_KNOWN_HEADERS = 64
+# Claims whose (signed) values are the same in every token of a pool: one copy of each is
+# kept for all cached tokens.
+SHARED_VALUE_NAMES = ("iss", "token_use", "client_id", "aud", "scope")
+MAX_SHARED_VALUES = 256
 
 
 class TokenVerifier:
@@ -48,6 +52,7 @@ class TokenVerifier:
         self.claims_validator = CognitoClaimsValidator(config)
         self.cache = VerifiedTokenCache(config.token_cache_size, config.token_cache_ttl_seconds)
         self._known_headers: dict[str, str] = {}
+        self._shared_values: dict[str, str] = {}
 
     def verify(self, token: str) -> dict:
         """The verified claims of ``token``; raises a ``TokenError`` naming the failed rule."""
@@ -78,9 +83,21 @@ class TokenVerifier:
             raise InvalidSignature()
         self.claims_validator.validate(claims, now)
         self._remember_header(header_segment, kid)
+        self._share_pool_values(claims)
+        claims = frozen_claims(claims)
         valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
         return dict(claims)
+
+    def _share_pool_values(self, claims: dict) -> None:
+        """Replace pool-wide values of (verified) ``claims`` by the copy already held."""
+        values = self._shared_values
+        if len(values) >= MAX_SHARED_VALUES:
+            values.clear()
+        for name in SHARED_VALUE_NAMES:
+            value = claims.get(name)
+            if type(value) is str:
+                claims[name] = values.setdefault(value, value)
 
     def _remember_header(self, header_segment: str, kid: str) -> None:
         # Tokens of a pool share a handful of header segments: once one has verified, its

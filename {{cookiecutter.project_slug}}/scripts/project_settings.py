@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from djognito.conf import REGION_PATTERN
+from djognito.conf import REGION_PATTERN, load_config
 
 FALLBACK_REGION = "us-east-1"
 
@@ -23,17 +23,15 @@ class ProjectCognito:
 
 
 def load() -> ProjectCognito:
-    """Read ``config.settings`` (environment, then ``.env.local``, then ``.env``)."""
+    """Read ``config.settings`` (environment, then ``.env.local``, then ``.env``) through
+    ``djognito.conf``, exactly as the API reads it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    region = settings.AWS_COGNITO_REGION
-    clients = settings.AWS_COGNITO_APP_CLIENT_ID
-    if isinstance(clients, str):
-        clients = clients.split(",")
+    config = load_config()
     return ProjectCognito(
-        region=region if REGION_PATTERN.match(region or "") else FALLBACK_REGION,
-        user_pool_id=settings.AWS_COGNITO_USER_POOL_ID,
-        app_client_ids=tuple(c.strip() for c in clients if c.strip()),
-        token_use=settings.AWS_COGNITO_TOKEN_USE,
-        cookie_name=settings.ACCESS_TOKEN_KEY,
+        region=config.region if REGION_PATTERN.fullmatch(config.region) else FALLBACK_REGION,
+        user_pool_id=config.user_pool_id,
+        app_client_ids=config.app_client_ids,
+        token_use=config.token_use,
+        cookie_name=config.cookie_name,
         admin_group=settings.COGNITO_ADMIN_GROUP,
     )

@@ -50,7 +50,7 @@ def test_me_with_bad_token_is_401_with_reason(api_client, tokens):
     token = tokens.token("alice", exp=1000)
     response = api_client.get("/api/me/", **bearer(token))
     assert response.status_code == 401
-    assert response.json() == {"detail": "token expired"}
+    assert response.json() == {"detail": "token expired", "code": "token_expired"}
     assert 'error="invalid_token"' in response["WWW-Authenticate"]
     assert token not in response.content.decode()
 

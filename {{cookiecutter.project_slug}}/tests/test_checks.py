@@ -6,7 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from .processes import scrubbed_environment, run_python
+from djognito.checks import CHECK_IDS
+from djognito.conf import DEFAULTS
+
+from .processes import PROJECT, run_python, scrubbed_environment
 
 
 def check_output() -> str:
@@ -58,6 +61,17 @@ MISCONFIGURATIONS = {
     "leeway-too-long": ("AWS_COGNITO_LEEWAY_SECONDS", 600, "from 0 to 30"),
     "timeout-zero": ("AWS_COGNITO_JWKS_TIMEOUT_SECONDS", 0, "in (0, 60]"),
     "ttl-negative": ("AWS_COGNITO_JWKS_TTL_SECONDS", -1, "whole number"),
+    "cookie-name-trailing-newline": ("ACCESS_TOKEN_KEY", "accessToken\n", "valid cookie name"),
+    "region-trailing-newline-inside": ("AWS_COGNITO_REGION", "eu-west-1\nx", "AWS region"),
+    "permissions-a-list": ("AWS_COGNITO_GROUP_PERMISSIONS", ["admin"], "must map group names"),
+    "permissions-not-a-list": (
+        "AWS_COGNITO_GROUP_PERMISSIONS",
+        {"admin": "api.view_all_notes"},
+        "must map group names",
+    ),
+    "permissions-not-strings": ("AWS_COGNITO_GROUP_PERMISSIONS", {"admin": [1]}, "must map"),
+    "lifetime-over-a-day": ("AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS", 90000, "from 60 to 86400"),
+    "leeway-not-a-number": ("AWS_COGNITO_LEEWAY_SECONDS", "five", "whole number"),
 }
 
 
@@ -70,6 +84,31 @@ def test_each_misconfiguration_is_reported_by_name(settings, setting, value, mes
     assert f"{setting} " in report
     assert message in report
     assert f"Set {setting} in .env" in report
+    assert f"({CHECK_IDS[setting]})" in report
+
+
+# Check ids are part of the contract (the README lists them): they never move.
+PINNED_CHECK_IDS = {
+    "ACCESS_TOKEN_KEY": "djognito.E001",
+    "AWS_COGNITO_USER_POOL_ID": "djognito.E003",
+    "AWS_COGNITO_JWKS_URL": "djognito.E007",
+    "AWS_COGNITO_TOKEN_CACHE_SIZE": "djognito.E013",
+    "AWS_COGNITO_GROUP_PERMISSIONS": "djognito.E015",
+    "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS": "djognito.E016",
+}
+
+
+def test_check_ids_are_pinned_and_cover_every_setting():
+    assert {name: CHECK_IDS[name] for name in PINNED_CHECK_IDS} == PINNED_CHECK_IDS
+    assert set(DEFAULTS) <= set(CHECK_IDS)
+    assert len(set(CHECK_IDS.values())) == len(CHECK_IDS)
+
+
+def test_readme_lists_each_check_id_beside_its_variable():
+    readme = (PROJECT / "README.md").read_text()
+    for name, check_id in CHECK_IDS.items():
+        rows = [line for line in readme.splitlines() if line.startswith(f"| `{name}` |")]
+        assert any(check_id in row for row in rows), f"README lists no {check_id} for {name}"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +135,10 @@ def test_misconfigured_server_answers_401_not_500(settings, api_client, tokens):
     settings.AWS_COGNITO_REGION = "nowhere"
     response = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {tokens.token()}")
     assert response.status_code == 401
-    assert response.json() == {"detail": "authentication is not configured on this server"}
+    assert response.json() == {
+        "detail": "authentication is not configured on this server",
+        "code": "not_configured",
+    }
 
 
 def test_manage_py_check_names_the_environment_variables():
@@ -116,6 +158,8 @@ def test_manage_py_check_names_the_environment_variables():
         AWS_COGNITO_JWKS_TIMEOUT_SECONDS="0",
         AWS_COGNITO_JWKS_TTL_SECONDS="0",
         AWS_COGNITO_JWKS_COOLDOWN_SECONDS="-1",
+        AWS_COGNITO_GROUP_PERMISSIONS='{"admin": ',
+        AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS="a day",
     )
     result = run_python("manage.py", "check", env=env)
     assert result.returncode == 1
@@ -132,6 +176,8 @@ def test_manage_py_check_names_the_environment_variables():
         "AWS_COGNITO_JWKS_TIMEOUT_SECONDS",
         "AWS_COGNITO_JWKS_TTL_SECONDS",
         "AWS_COGNITO_JWKS_COOLDOWN_SECONDS",
+        "AWS_COGNITO_GROUP_PERMISSIONS",
+        "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS",
     ):
         assert f"{name} " in result.stderr
     assert "Traceback" not in result.stderr

@@ -9,7 +9,6 @@ import pytest
 import requests
 
 from scripts.ports import free_port
-
 from scripts.processes import ChildProcess
 
 from .processes import PROJECT, run_python, scrubbed_environment
@@ -65,7 +64,8 @@ def test_check_deploy_catches_a_weakened_setting(override, check_id):
 
 def test_secret_key_is_required_outside_debug(tmp_path):
     # A copy of the settings away from the project's .env files, so nothing provides the key.
-    shutil.copytree(PROJECT / "config", tmp_path / "config")
+    for package in ("config", "djognito"):
+        shutil.copytree(PROJECT / package, tmp_path / package)
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
     result = run_python("-c", "import config.settings", env=env, cwd=tmp_path)
@@ -111,7 +111,7 @@ def test_gunicorn_serves_with_the_project_config(gunicorn_server):
     assert '"GET /api/health/ HTTP/1.1" 200' in output  # the access log, on stdout
 
 
-def test_health_tells_configured_and_ready_apart(client, tokens):
+def test_health_tells_configured_and_ready_apart(client, tokens, jwks_server):
     before = client.get("/api/health/").json()["jwks"]
     assert (before["configured"], before["ready"], before["keys"]) == (True, False, 0)
 
@@ -120,6 +120,7 @@ def test_health_tells_configured_and_ready_apart(client, tokens):
 
     after = client.get("/api/health/").json()["jwks"]
     assert (after["configured"], after["ready"], after["keys"]) == (True, True, 1)
+    assert after["fetches"] == jwks_server.fetches == 1
     assert after["age_seconds"] >= 0
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from .processes import scrubbed_environment, run_python
+from .processes import run_python, scrubbed_environment
 
 
 def explain(*args, stdin=None):
@@ -52,7 +52,7 @@ def test_dash_reads_stdin_too(tokens):
 def test_expired_token_names_the_rule_and_still_shows_claims(tokens):
     token = tokens.token("alice", exp=1000)
     output, error = explain_failure(token)
-    assert error == "invalid: token expired"
+    assert error == "invalid: token expired (token_expired)"
     assert '"exp": 1000' in output
     assert "s ago)" in output
     assert signature_of(token) not in output + error
@@ -61,26 +61,37 @@ def test_expired_token_names_the_rule_and_still_shows_claims(tokens):
 def test_first_failed_rule_is_reported(tokens):
     # Both the issuer and the client are wrong: the issuer is checked first.
     token = tokens.token("alice", iss="https://elsewhere.example", client_id="x", aud="x")
-    assert explain_failure(token)[1] == "invalid: token issued by another issuer"
+    assert explain_failure(token)[1] == ("invalid: token issued by another issuer (invalid_issuer)")
 
 
 def test_token_signed_by_another_key_is_invalid(tokens, other_key):
     output, error = explain_failure(tokens.token("alice", key=other_key))
-    assert error == "invalid: invalid token signature"
+    assert error == "invalid: invalid token signature (invalid_signature)"
     assert '"username": "alice"' in output or '"cognito:username": "alice"' in output
 
 
 def test_unreadable_payload_is_reported(tokens):
     header = tokens.token().split(".")[0]
     output, error = explain_failure(f"{header}.bm90IGpzb24.AAAA")
-    assert "claims: unreadable (malformed token: payload is not JSON)" in output
-    assert error == "invalid: malformed token: payload is not JSON"
+    assert "contents: unreadable (malformed token: payload is not JSON)" in output
+    assert error == "invalid: malformed token: payload is not JSON (malformed_token)"
 
 
 def test_garbage_is_invalid(tokens):
     assert explain_failure("not a token")[1] == (
-        "invalid: malformed token: expected three dot-separated segments"
+        "invalid: malformed token: expected three dot-separated segments (malformed_token)"
     )
+
+
+def test_the_token_is_verified_once(tokens, jwks_server, monkeypatch):
+    from djognito.jwt_utils import get_verifier
+
+    verifier = get_verifier()
+    calls = []
+    verify = verifier.verify
+    monkeypatch.setattr(verifier, "verify", lambda token: calls.append(token) or verify(token))
+    assert "valid: username='alice'" in explain(tokens.token("alice"))
+    assert len(calls) == 1
 
 
 def test_misconfiguration_is_reported(settings, tokens):

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 
@@ -33,6 +34,31 @@ WRONG_CLIENT = "token issued for another client"
 THREE_SEGMENTS = "malformed token: expected three dot-separated segments"
 KID_REQUIRED = "malformed token: kid must be a non-empty string"
 GROUPS_TYPE = "invalid claim: cognito:groups must be a list of strings"
+
+
+# The stable code of each reason: clients branch on these, so they never change.
+CODE_OF_REASON = (
+    ("token expired", "token_expired"),
+    ("invalid token signature", "invalid_signature"),
+    ("token algorithm not allowed", "unsupported_algorithm"),
+    ("token signed with an unknown key", "unknown_key"),
+    ("token issued by another issuer", "invalid_issuer"),
+    ("token issued for another client", "invalid_client"),
+    ("token issued in the future", "token_issued_in_future"),
+    ("token not yet valid", "token_not_yet_valid"),
+    ("token lifetime too long", "token_lifetime_too_long"),
+    ("token too large", "token_too_large"),
+    ("token header not supported", "unsupported_header"),
+    ("wrong token use", "wrong_token_use"),
+    ("malformed token", "malformed_token"),
+    ("invalid claim", "invalid_claim"),
+    ("invalid Authorization header", "malformed_authorization_header"),
+)
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def code_of(reason: str) -> str:
+    return next(code for prefix, code in CODE_OF_REASON if reason.startswith(prefix))
 
 
 def not_base64url(what):
@@ -394,12 +420,8 @@ def send(request, api_client, settings):
         api_client.cookies[settings.ACCESS_TOKEN_KEY] = token
         return api_client.get("/api/me/")
 
+    by_header.channel, by_cookie.channel = "header", "cookie"
     return by_header if request.param == "header" else by_cookie
-
-
-def test_there_are_at_least_forty_distinct_cases():
-    names = [name for name, _build, _reason in CASES]
-    assert len(names) == len(set(names)) >= 40
 
 
 # Tokens at the edges of the rules, which must still be accepted.
@@ -427,10 +449,13 @@ def test_a_valid_token_is_accepted(pool, send, build):
 def test_hostile_token_is_refused_with_its_reason(pool, send, build, reason, caplog):
     token = build(pool)
     expected = reason(pool) if callable(reason) else reason
+    if send.channel == "header" and not B64TOKEN.fullmatch(token):
+        # RFC 6750's b64token: such a header is refused before the token is read.
+        expected = "invalid Authorization header: expected 'Bearer <token>'"
     with caplog.at_level(logging.DEBUG):
         response = send(token)
     assert response.status_code == 401
-    assert response.json() == {"detail": expected}
+    assert response.json() == {"detail": expected, "code": code_of(expected)}
     assert response["WWW-Authenticate"] == (
         f'Bearer realm="api", error="invalid_token", error_description="{expected}"'
     )

@@ -16,6 +16,7 @@ from djognito.testing import SigningKey, b64url, jwks_document
 
 UNAVAILABLE = "signing keys unavailable"
 UNKNOWN_KEY = "token signed with an unknown key"
+CODES = {UNAVAILABLE: "signing_keys_unavailable", UNKNOWN_KEY: "unknown_key"}
 
 
 class FakeClock:
@@ -45,7 +46,7 @@ def me(token, client=None):
 
 def assert_refused(response, reason):
     assert response.status_code == 401
-    assert response.json() == {"detail": reason}
+    assert response.json() == {"detail": reason, "code": CODES[reason]}
     assert 'error="invalid_token"' in response["WWW-Authenticate"]
 
 

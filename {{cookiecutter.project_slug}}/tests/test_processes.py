@@ -82,7 +82,7 @@ def test_early_exit_names_the_process_and_shows_its_log(tmp_path):
 
 def test_not_ready_in_time_is_an_error_and_the_process_is_stopped():
     child = ChildProcess(SLEEPER, name="sleeper", ready=lambda: False)
-    with pytest.raises(ChildProcessError, match="sleeper was not ready within 0.3 s"):
+    with pytest.raises(ChildProcessError, match=r"sleeper was not ready within 0\.3 s"):
         child.start(timeout=0.3)
     assert not is_running(child.pid)
 

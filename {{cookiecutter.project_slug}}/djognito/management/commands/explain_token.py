@@ -20,7 +20,7 @@ from rest_framework.settings import api_settings
 from djognito.authentication import BaseCognitoAuthentication
 from djognito.errors import TokenError
 from djognito.jwt_utils import get_verifier
-from djognito.tokens import decode_json_object, split_token
+from djognito.tokens import parse_token
 
 TIME_CLAIMS = ("exp", "iat", "nbf", "auth_time")
 
@@ -85,38 +85,31 @@ class Command(BaseCommand):
             raise CommandError(f"not configured: {exc} (run `manage.py check`)") from exc
         self.show_contents(token, verifier.config.max_token_bytes, verifier.clock())
         try:
-            verifier.verify(token)
+            claims = verifier.verify(token)
         except TokenError as exc:
-            raise CommandError(f"invalid: {exc.reason}") from exc
-        user = self.map_user(token, authentication_class(auth_class)())
+            raise CommandError(f"invalid: {exc.reason} ({exc.code})") from exc
+        user = self.map_user(token, claims, authentication_class(auth_class)())
         self.stdout.write(
             f"valid: username={user.username!r} sub={user.sub!r} groups={list(user.groups)!r}"
         )
 
     def show_contents(self, token: str, max_bytes: int, now: float) -> None:
-        """Print what can be decoded of the header and payload, never the signature."""
+        """Print the decoded header and claims, never the signature."""
         try:
-            header_segment, payload_segment, _signature = split_token(token, max_bytes)
-        except TokenError:
-            return  # verify() names the problem
-        parts = (("header", header_segment, "header"), ("claims", payload_segment, "payload"))
-        for title, segment, what in parts:
-            try:
-                value = decode_json_object(segment, what)
-            except TokenError as exc:
-                self.stdout.write(f"{title}: unreadable ({exc.reason})")
-                continue
+            parsed = parse_token(token, max_bytes)
+        except TokenError as exc:
+            self.stdout.write(f"contents: unreadable ({exc.reason})")
+            return
+        for title, value in (("header", parsed.header), ("claims", parsed.claims)):
             self.stdout.write(f"{title}:")
             self.stdout.write(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
-            if title == "claims":
-                for name in TIME_CLAIMS:
-                    if name in value:
-                        self.stdout.write(f"  {name}: {describe_time(value[name], now)}")
+        for name in TIME_CLAIMS:
+            if name in parsed.claims:
+                self.stdout.write(f"  {name}: {describe_time(parsed.claims[name], now)}")
 
-    def map_user(self, token: str, authentication: BaseCognitoAuthentication):
-        """The user the project's authentication class makes of ``token``."""
+    def map_user(self, token: str, claims: dict, authentication: BaseCognitoAuthentication):
+        """The user the project's authentication class makes of the verified ``claims``."""
         try:
-            user, _claims = authentication.authenticate(bearer_request(token))
+            return authentication.user_from_claims(claims, bearer_request(token))
         except exceptions.APIException as exc:
             raise CommandError(f"invalid: {exc.detail}") from exc
-        return user

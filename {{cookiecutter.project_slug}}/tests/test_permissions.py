@@ -1,0 +1,80 @@
+"""Group and scope permissions, the user's group test, and Djognito's ``verify_jwt``."""
+
+import pytest
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from api.authentication import CognitoAuthentication
+from djognito.errors import InvalidSignature, TokenExpired
+from djognito.jwt_utils import verify_jwt
+from djognito.permissions import HasScope, InCognitoGroup
+from djognito.users import CognitoUser
+
+
+def view_with(*permissions):
+    class ProtectedView(APIView):
+        authentication_classes = [CognitoAuthentication]
+        permission_classes = list(permissions)
+
+        def get(self, request):
+            return Response({"ok": True})
+
+    return ProtectedView.as_view()
+
+
+def call(view, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return view(APIRequestFactory().get("/", **headers))
+
+
+@pytest.fixture
+def scoped(tokens):
+    if tokens.token_use != "access":
+        pytest.skip("scopes are claims of access tokens")
+    return tokens
+
+
+def test_has_scope_admits_a_token_with_every_scope(scoped):
+    view = view_with(HasScope.of("notes/read", "notes/write"))
+    token = scoped.token("bob", scope="openid notes/read notes/write")
+    assert call(view, token).status_code == 200
+
+
+def test_has_scope_refuses_a_missing_scope_with_403(scoped):
+    view = view_with(HasScope.of("notes/read", "notes/write"))
+    response = call(view, scoped.token("bob", scope="notes/read notes/writer"))
+    assert response.status_code == 403
+    assert response.data["detail"] == "Your token lacks a required scope."
+
+
+def test_has_scope_refuses_anonymous_with_401():
+    assert call(view_with(HasScope.of("notes/read"))).status_code == 401
+
+
+def test_in_cognito_group_admits_members_of_any_listed_group(tokens):
+    view = view_with(InCognitoGroup.of("editors", "admins"))
+    assert call(view, tokens.token("bob", groups=["readers", "admins"])).status_code == 200
+    assert call(view, tokens.token("bob", groups=["readers"])).status_code == 403
+    assert call(view).status_code == 401
+
+
+def test_user_in_group():
+    user = CognitoUser("bob", "sub-bob", groups=("readers", "editors"))
+    assert user.in_group("editors")
+    assert user.in_group("admins", "readers")
+    assert not user.in_group("admins")
+    assert not user.in_group()
+
+
+def test_verify_jwt_returns_the_verified_claims(tokens):
+    claims = verify_jwt(tokens.token("bob", groups=["readers"]))
+    assert claims["sub"] == "sub-bob"
+    assert claims["cognito:groups"] == ("readers",)
+
+
+def test_verify_jwt_raises_the_failed_rule(tokens, other_key):
+    with pytest.raises(TokenExpired):
+        verify_jwt(tokens.token("bob", exp=1000))
+    with pytest.raises(InvalidSignature):
+        verify_jwt(tokens.token("bob", key=other_key))
