@@ -37,12 +37,18 @@ lock: install
 
 # Debian packages whose servers the tests start on loopback (installed when root, as on CI).
 SYSTEM_PACKAGES := postgresql redis-server chromium
+# Compose's validator for compose.yaml (no container engine needed).
+SYSTEM_PACKAGES += docker-compose
 
 system-packages:
 	@bash '{{cookiecutter.project_slug}}/scripts/ensure-system-packages.sh' $(SYSTEM_PACKAGES)
 
+# One worker per core (TEST_WORKERS=0: a single process). Each baked project's own suite runs
+# on two workers too, which keeps both cores busy while a worker waits on a subprocess.
+TEST_WORKERS ?= auto
+
 test: install system-packages
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check hooks tests bench demo locking

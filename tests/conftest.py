@@ -1,8 +1,10 @@
 """Helpers for baking the template and running commands inside the baked project."""
 
 import fcntl
+import glob
 import hashlib
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +33,15 @@ def _project_processes():
 
 
 processes = _project_processes()
+
+
+# Each baked suite runs on two workers (pytest-xdist in the project's requirements).
+BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2")
+
+
+def postgresql_available() -> bool:
+    """True when PostgreSQL's server programs are installed (Debian package postgresql)."""
+    return bool(shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 
 
 def project_env(**extra) -> dict:
