@@ -21,7 +21,11 @@ PYTHON_VERSION = "3.11"
 
 
 def compile_lock(uv: str, requirements: Path, lock: Path, command: str) -> None:
-    """Resolve ``requirements`` into ``lock`` (hashed, universal) with uv."""
+    """Resolve ``requirements`` into ``lock`` (hashed, universal) with uv.
+
+    The ``# via`` annotations are kept: the generation hook follows them to keep, in a
+    baked project's lock, only the packages that project installs.
+    """
     subprocess.run(
         [
             uv,
@@ -32,13 +36,13 @@ def compile_lock(uv: str, requirements: Path, lock: Path, command: str) -> None:
             "--python-version",
             PYTHON_VERSION,
             "--generate-hashes",
-            "--no-annotate",
             "--custom-compile-command",
             command,
             "--output-file",
-            str(lock),
-            str(requirements),
+            str(lock.resolve()),
+            requirements.name,
         ],
+        cwd=requirements.parent,
         check=True,
     )
 

@@ -76,9 +76,15 @@ def pins(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def lock_pins(path: Path) -> dict[str, str]:
-    """The versions a lock written by ``uv pip compile`` pins."""
-    return pins(path.read_text().splitlines())
+def lock_pins(path: Path) -> dict[str, set[str]]:
+    """The versions a lock written by ``uv pip compile`` pins, per package (a package whose
+    version depends on the platform or the Python version has several)."""
+    found: dict[str, set[str]] = {}
+    for line in path.read_text().splitlines():
+        match = PIN.match(line)
+        if match:
+            found.setdefault(normalize(match.group("name")), set()).add(match.group("version"))
+    return found
 
 
 def stale_pins(requirements: list[str], lock: Path) -> list[str]:
@@ -93,6 +99,6 @@ def stale_pins(requirements: list[str], lock: Path) -> list[str]:
         name, version = normalize(match.group("name")), match.group("version")
         if name not in locked:
             problems.append(f"{line}: not in {lock.name}")
-        elif locked[name] != version:
-            problems.append(f"{line}: {lock.name} pins {locked[name]}")
+        elif version not in locked[name]:
+            problems.append(f"{line}: {lock.name} pins {', '.join(sorted(locked[name]))}")
     return problems

@@ -1,5 +1,6 @@
 """One hashed lock pins what any bake installs; it must follow the requirement files."""
 
+import json
 import re
 import subprocess
 
@@ -12,13 +13,13 @@ from locking.requirements import (
     TOOLS_REQUIREMENTS,
     RequirementsError,
     lock_pins,
-    pins,
+    normalize,
     project_superset,
     stale_pins,
     superset_lines,
 )
 
-from .conftest import run
+from .conftest import run, shared_venv
 
 REGENERATE = "stale lock: run `make lock` and commit both requirements-lock.txt files"
 
@@ -79,7 +80,7 @@ def test_pip_fallback_reads_the_same_versions_without_hashes(tmp_path):
     subprocess.run(sed, shell=True, cwd=PROJECT_TEMPLATE, check=True)
     constraints = (tmp_path / "constraints.txt").read_text()
     assert "--hash" not in constraints and "\\" not in constraints
-    assert pins(constraints.splitlines()) == lock_pins(PROJECT_LOCK)
+    assert lock_pins(tmp_path / "constraints.txt") == lock_pins(PROJECT_LOCK)
     assert f"-c {tmp_path}/constraints.txt" in dry_run.replace("\\\n\t", "")
 
 
@@ -93,3 +94,27 @@ def test_install_uses_uv_with_the_lock_and_brings_uv_when_missing(tmp_path):
         f"{tmp_path}/bin/uv pip install --quiet --python {tmp_path}/bin/python "
         "-r requirements-dev.txt -c requirements-lock.txt"
     ) in dry_run
+
+
+# Put into every virtualenv by venv itself, or by `make install` to bring uv.
+NOT_FROM_REQUIREMENTS = {"pip", "setuptools", "uv"}
+INSTALLED = (
+    "import importlib.metadata as m, json; "
+    "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
+)
+
+
+@pytest.mark.parametrize("docs", ["y", "n"])
+def test_a_bake_installs_exactly_its_pruned_lock(bake, docs):
+    project = bake(openapi_docs=docs)
+    locked = lock_pins(project / "requirements-lock.txt")
+    assert ("drf-spectacular" in locked) == (docs == "y")
+    assert set(locked) <= set(lock_pins(PROJECT_LOCK))  # this bake's part of the tree
+    venv = shared_venv(project)
+    installed = json.loads(run(project, str(venv / "bin" / "python"), "-c", INSTALLED).stdout)
+    installed = {normalize(name): version for name, version in installed.items()}
+    for name in NOT_FROM_REQUIREMENTS:
+        installed.pop(name, None)
+    unlocked = {name: v for name, v in installed.items() if v not in locked.get(name, ())}
+    assert unlocked == {}
+    assert set(installed) == set(locked) - {"colorama", "pywin32"}  # Windows only
