@@ -36,7 +36,13 @@ def _frozen(value):
 
 def frozen_claims(claims: dict) -> ReadOnlyDict:
     """``claims`` with every list turned into a tuple and every object made read-only."""
-    return _frozen(claims)
+    frozen = ReadOnlyDict(claims)
+    # Most claims are strings and numbers: only containers need converting.
+    for name, value in claims.items():
+        kind = type(value)
+        if kind is list or kind is dict:
+            dict.__setitem__(frozen, name, _frozen(value))
+    return frozen
 
 
 @dataclass(frozen=True, slots=True)
