@@ -35,8 +35,9 @@ def _project_processes():
 processes = _project_processes()
 
 
-# Each baked suite runs on two workers (pytest-xdist in the project's requirements).
-BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2")
+# Each baked suite runs on two workers (pytest-xdist in the project's requirements), a test
+# module per worker so that module fixtures (emulator, servers) start once.
+BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope")
 
 
 def postgresql_available() -> bool:
