@@ -1,9 +1,13 @@
 """Projects made with cruft take template updates: djognito/ changes, the owner's files stay."""
 
 import json
+import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
+
+import yaml
 
 from .conftest import BASE_ANSWERS, TEMPLATE, run, shared_venv
 
@@ -84,3 +88,19 @@ def test_update_brings_template_changes_and_keeps_the_owners_files(tmp_path):
         "tests/test_api.py", "tests/test_attach_attributes.py", "tests/test_hostile_tokens.py",
     )  # fmt: skip
     assert " passed" in suite.stdout and "failed" not in suite.stdout
+
+
+def test_update_tooling_is_in_place(bake):
+    project = bake()
+    skip = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["cruft"]["skip"]
+    assert {".env", ".env.local", "api", ".cognito-local"} <= set(skip)
+    makefile = (project / "Makefile").read_text()
+    assert re.search(r"^update: install\n\t\$\(BIN\)/cruft update ", makefile, re.M)
+    assert re.search(r"^cruft==\S+$", (project / "requirements-dev.txt").read_text(), re.M)
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    check = next(step for step in steps if "cruft check" in step.get("run", ""))
+    assert check["continue-on-error"] is True  # a newer template warns, never fails CI
+    assert any(step.get("run") == "make test-postgres" for step in steps)
+    readme = (project / "README.md").read_text()
+    assert "## Updating from the template" in readme and "cruft link" in readme
