@@ -169,14 +169,32 @@ def throughput(jwks_url: str, token: str):
         subprocess.run(
             [sys.executable, "manage.py", *command, "-v0"], cwd=PROJECT, env=env, check=True
         )
+    from scripts.redis_server import RedisServer  # the baked project's throw-away Redis
+
+    redis_server = RedisServer().start()
     cached, cached_port = start_server(env)
     uncached, uncached_port = start_server(base_env(jwks_url, AWS_COGNITO_TOKEN_CACHE_SIZE="0"))
+    # Revocation on (defaults): a Redis round trip per token and recheck window (0.5 s).
+    revoking, revoking_port = start_server(
+        base_env(jwks_url, AWS_COGNITO_REVOCATION="on", DJANGO_CACHE_URL=redis_server.url)
+    )
+    # The same with every request asking Redis (no per-process recheck window): shown only.
+    asking, asking_port = start_server(
+        base_env(
+            jwks_url,
+            AWS_COGNITO_REVOCATION="on",
+            AWS_COGNITO_REVOCATION_RECHECK_SECONDS="0",
+            DJANGO_CACHE_URL=redis_server.url,
+        )
+    )
     bearer = {"Authorization": f"Bearer {token}"}
     plans = {
         "public, no token": (cached_port, "public", {}),
         "public, same header": (cached_port, "public", bearer),
         "me, cache on": (cached_port, "me", bearer),
         "me, cache off": (uncached_port, "me", bearer),
+        "me, revocation on": (revoking_port, "me", bearer),
+        "me, revocation, recheck 0": (asking_port, "me", bearer),
     }
     runs = {name: [] for name in plans}
     try:
@@ -184,7 +202,7 @@ def throughput(jwks_url: str, token: str):
             for name, (port, endpoint, headers) in plans.items():
                 runs[name].append(load(f"http://127.0.0.1:{port}/api/{endpoint}/", headers))
     finally:
-        for server in (cached, uncached):
+        for server in (cached, uncached, revoking, asking, redis_server):
             server.stop()
     medians = {name: statistics.median(values) for name, values in runs.items()}
     # Each round's endpoints run back to back, so a ratio within a round is free of the
@@ -200,9 +218,10 @@ def throughput(jwks_url: str, token: str):
         "(median req/s; median of per-round ratios)"
     )
     for name, value in medians.items():
-        print(f"   /api/{name:<22} {value:9.0f} req/s   {ratios[name]:.3f}x")
+        print(f"   /api/{name:<26} {value:9.0f} req/s   {ratios[name]:.3f}x")
     target("/api/me/ cache on / /api/public/", ratios["me, cache on"], 0.95, True)
     target("/api/me/ cache off / /api/public/", ratios["me, cache off"], 0.80, True)
+    target("/api/me/ revocation on (Redis) / /api/public/", ratios["me, revocation on"], 0.85, True)
 
 
 # --- 3. memory with a stream of distinct tokens ----------------------------------------

@@ -41,6 +41,14 @@ CHECKS = [
         lambda v: re.fullmatch(r"[\w+=,.@-]{1,128}", v),
         "a Cognito group name: letters, digits and _+=,.@- only, such as admin",
     ),
+    (
+        "resource_server",
+        "{{ cookiecutter.resource_server }}",
+        # Cognito's rule for a resource server identifier: printable ASCII but space, " and \.
+        lambda v: re.fullmatch(r"[!#-\[\]-~]{1,256}", v),
+        "a Cognito resource server identifier (no spaces, quotes or backslashes), "
+        "such as api or https://api.example.com",
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ SUPPORTED = {
         "project_name": "My Shop-API",
         "access_token_cookie": "session_jwt",
         "admin_group": "Shop.Admins",
+        "resource_server": "https://reports.example.com",
         "aws_region": "ap-southeast-2",
         "cognito_user_pool_id": "ap-southeast-2_Zz9Yy8",
         "cognito_app_client_id": "abc123",

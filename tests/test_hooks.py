@@ -18,6 +18,8 @@ REFUSED = {
     "cookie-semicolon": ({"access_token_cookie": "tok;en"}, "access_token_cookie"),
     "cookie-empty": ({"access_token_cookie": ""}, "access_token_cookie"),
     "admin-group-space": ({"admin_group": "the admins"}, "admin_group"),
+    "resource-server-space": ({"resource_server": "my api"}, "resource_server"),
+    "resource-server-empty": ({"resource_server": ""}, "resource_server"),
 }
 
 

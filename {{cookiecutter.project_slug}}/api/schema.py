@@ -24,7 +24,7 @@ from rest_framework import serializers
 
 from djognito.conf import load_config
 
-from .serializers import MeSerializer, NoteSerializer
+from .serializers import MeSerializer, NoteSerializer, ReportSerializer
 
 BEARER_SCHEME = "cognitoBearer"
 COOKIE_SCHEME = "cognitoCookie"
@@ -134,6 +134,9 @@ CSRF_REFUSED = OpenApiResponse(
     ErrorSerializer,
     description="The token came in the cookie and the request carried no valid CSRF token.",
 )
+MISSING_SCOPE = OpenApiResponse(
+    ErrorSerializer, description="The token does not carry the reports scope."
+)
 INVALID_NOTE = OpenApiResponse(description="The note is invalid (the body names the fields).")
 
 
@@ -171,6 +174,12 @@ ENDPOINTS = {
                 403: CSRF_REFUSED,
             },
         ),
+    },
+    "ReportView": {
+        "get": extend_schema(
+            summary="Figures for services holding the reports scope",
+            responses={200: ReportSerializer, 401: UNAUTHENTICATED, 403: MISSING_SCOPE},
+        )
     },
 }
 

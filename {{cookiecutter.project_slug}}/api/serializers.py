@@ -17,10 +17,21 @@ class NoteSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.Serializer):
     """Who the token says the caller is."""
 
-    username = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["user", "client"], help_text="client: a service (client-credentials token)."
+    )
+    username = serializers.CharField(help_text="The user name, or a client's client id.")
     sub = serializers.CharField()
     groups = serializers.ListField(child=serializers.CharField())
     email = serializers.CharField(allow_blank=True)
     is_staff = serializers.BooleanField()
     token_use = serializers.CharField()
     client_id = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    pool = serializers.CharField(help_text="The user pool that issued the token.")
+
+
+class ReportSerializer(serializers.Serializer):
+    """Figures across every user's data, for services with the reports scope."""
+
+    notes = serializers.IntegerField(help_text="Number of notes, all users together.")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("admin/", views.AdminView.as_view(), name="admin"),
     path("notes/", views.NoteListView.as_view(), name="notes"),
+    path("reports/", views.ReportView.as_view(), name="reports"),
 ]

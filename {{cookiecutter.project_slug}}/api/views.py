@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from djognito import default_verifier
-from djognito.permissions import InCognitoGroup
+from djognito.permissions import HasScope, InCognitoGroup
 
 from .models import Note
 from .serializers import NoteSerializer
@@ -55,6 +55,7 @@ def describe_user(request) -> dict:
     """The fields of ``MeSerializer`` for the authenticated caller."""
     user, claims = request.user, request.auth
     return {
+        "kind": "client" if user.is_client else "user",
         "username": user.username,
         "sub": user.sub,
         "groups": list(user.groups),
@@ -62,6 +63,8 @@ def describe_user(request) -> dict:
         "is_staff": user.is_staff,
         "token_use": claims.get("token_use", ""),
         "client_id": claims.get("client_id") or claims.get("aud", ""),
+        "scopes": list(user.scopes),
+        "pool": user.pool,
     }
 
 
@@ -100,3 +103,12 @@ class NoteListView(generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         serializer.save(owner_sub=self.request.user.sub)
+
+
+class ReportView(APIView):
+    """Figures across every user: for services (or users) whose token has the reports scope."""
+
+    permission_classes = [IsAuthenticated, HasScope.of(settings.COGNITO_REPORTS_SCOPE)]
+
+    def get(self, request):
+        return Response({"notes": Note.objects.count()})

@@ -66,6 +66,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (the revocation deny-list lives here) -------------------------------
+# DJANGO_CACHE_URL: redis://host:6379/0 (Django's own Redis backend) in production, so every
+# worker and host shares one cache; unset, each process keeps its own (locmemcache://).
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must fail a request in about a second, not hang a worker.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -110,6 +120,10 @@ AWS_COGNITO_GROUP_PERMISSIONS = {
 # live in djognito/conf.py, and `manage.py check` names any value that is malformed.
 globals().update(settings_from_environment(os.environ))
 COGNITO_ADMIN_GROUP = env("COGNITO_ADMIN_GROUP", default="{{ cookiecutter.admin_group }}")
+# Resource server (Cognito > App integration > Resource servers) whose scope
+# "<identifier>/reports.read" lets a service (client-credentials token) call /api/reports/.
+COGNITO_RESOURCE_SERVER = env("COGNITO_RESOURCE_SERVER", default="{{ cookiecutter.resource_server }}")
+COGNITO_REPORTS_SCOPE = f"{COGNITO_RESOURCE_SERVER}/reports.read"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.CognitoAuthentication"],

@@ -10,4 +10,4 @@ class DjognitoConfig(AppConfig):
     verbose_name = "Cognito authentication"
 
     def ready(self):
-        from . import checks, default_verifier  # noqa: F401  (registers checks, signal receivers)
+        from . import checks, default_verifier, revocation  # noqa: F401  (checks, signal receivers)

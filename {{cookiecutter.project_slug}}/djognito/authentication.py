@@ -12,10 +12,12 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
+from .claims import is_client_token
 from .conf import load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
-from .users import CognitoUser
+from .revocation import get_revocation_list
+from .users import CognitoClient, CognitoUser
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     www_authenticate_realm = "api"
     user_class = CognitoUser
+    client_class = CognitoClient
 
     def authenticate(self, request):
         token, source = self.get_raw_token(request)
@@ -92,7 +95,8 @@ class BaseCognitoAuthentication(BaseAuthentication):
         return (verifier.config if verifier else load_config()).cookie_name
 
     def verify(self, request, token: str) -> dict:
-        """Verified claims of ``token``, or ``AuthenticationFailed`` with the reason."""
+        """Verified claims of ``token`` (``.pool`` names the user pool), or
+        ``AuthenticationFailed`` with the reason."""
         verifier = self._verifier()
         if verifier is None:
             logger.error("Cognito authentication is not configured; run `manage.py check`.")
@@ -105,20 +109,37 @@ class BaseCognitoAuthentication(BaseAuthentication):
             self._refuse(request, exc.reason, exc.code)
 
     def user_from_claims(self, claims: dict, request) -> CognitoUser:
-        """The user of verified ``claims``: ``build_user``, then ``attach_attributes``."""
+        """The user of verified ``claims``: ``build_user``, the revocation check (when on),
+        then ``attach_attributes``."""
         user = self.build_user(claims)
+        self.check_revocation(request, claims, user)
         self.attach_attributes(user, request)
         return user
 
     def build_user(self, claims: dict) -> CognitoUser:
-        """A ``CognitoUser`` carrying the claims, before ``attach_attributes`` runs."""
+        """A ``CognitoUser`` (a ``CognitoClient`` for a client-credentials token) carrying
+        the claims, before ``attach_attributes`` runs."""
         config = self._verifier().config
-        return self.user_class(
-            username=claims[config.username_claim],
-            sub=claims["sub"],
-            claims=claims,
-            group_permissions=config.group_permissions,
-        )
+        if is_client_token(claims):
+            user = self.client_class(claims["client_id"], sub=claims["sub"], claims=claims)
+        else:
+            user = self.user_class(
+                username=claims[config.username_claim],
+                sub=claims["sub"],
+                claims=claims,
+                group_permissions=config.group_permissions,
+            )
+        user.pool = getattr(claims, "pool", "")
+        return user
+
+    def check_revocation(self, request, claims: dict, user: CognitoUser) -> None:
+        """With ``AWS_COGNITO_REVOCATION`` on, refuse a token the deny-list names (401)."""
+        revocation_list = get_revocation_list()
+        if revocation_list.enabled:
+            try:
+                revocation_list.check(claims, user.get_username())
+            except TokenError as exc:
+                self._refuse(request, exc.reason, exc.code)
 
     def attach_attributes(self, user: CognitoUser, request) -> None:
         """Hook: add attributes to ``user`` from ``user.claims``. Does nothing by default."""

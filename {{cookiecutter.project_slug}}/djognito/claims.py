@@ -32,6 +32,14 @@ def _timestamp(claims: dict, name: str, required: bool):
     return value
 
 
+def is_client_token(claims: dict) -> bool:
+    """True for an access token of the client-credentials grant: it names no user.
+
+    Such a token is a machine client's: ``sub`` and ``client_id`` are both the client id.
+    """
+    return claims.get("token_use") == "access" and "username" not in claims
+
+
 def _non_blank_string(claims: dict, name: str) -> str:
     value = claims.get(name)
     if not isinstance(value, str) or not value.strip():
@@ -71,7 +79,11 @@ class CognitoClaimsValidator:
         client = claims.get(self.client_claim)
         if not isinstance(client, str) or client not in self.client_ids:
             raise InvalidClient()
-        _non_blank_string(claims, self.username_claim)
+        if is_client_token(claims):
+            if claims.get("sub") != client:
+                raise InvalidClaim("invalid claim: a client token's sub must be its client_id")
+        else:
+            _non_blank_string(claims, self.username_claim)
         _non_blank_string(claims, "sub")
         groups = claims.get("cognito:groups", [])
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
@@ -83,3 +95,14 @@ class CognitoClaimsValidator:
     def expires_at(self, claims: dict) -> float:
         """The last instant at which ``validate`` still accepts these (valid) claims."""
         return claims["exp"] + self.leeway
+
+
+class VerifiedClaims(dict):
+    """A copy of a verified token's claims (``request.auth``); ``pool`` is the id of the
+    user pool that verified it."""
+
+    __slots__ = ("pool",)
+
+    def __init__(self, claims: dict, pool: str = ""):
+        super().__init__(claims)
+        self.pool = pool

@@ -6,6 +6,7 @@ lists what is wrong with a configuration; the system checks report those, and no
 verifies tokens against a configuration that has any.
 """
 
+import dataclasses
 import ipaddress
 import json
 import re
@@ -26,8 +27,17 @@ TOKEN_USES = ("access", "id")
 # stretch the life of expired tokens.
 MAX_LEEWAY_SECONDS = 30
 LOOPBACK_HOSTS = ("localhost",)
+# AWS_COGNITO_ISSUER and AWS_COGNITO_JWKS_URL may name these, to hold one URL per pool.
+URL_FIELDS = ("user_pool_id", "region")
+DEFAULT_ISSUER_TEMPLATE = "https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+DEFAULT_JWKS_URL_TEMPLATE = "{issuer}/.well-known/jwks.json"
 # Cognito access and id tokens live at most one day.
 DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86400
+# How long a process trusts a "not revoked" answer: revocations show within a second.
+DEFAULT_REVOCATION_RECHECK_SECONDS = 0.5
+MAX_REVOCATION_RECHECK_SECONDS = 0.9
+TRUE_WORDS = ("on", "true", "yes", "1")
+FALSE_WORDS = ("off", "false", "no", "0", "")
 
 # Setting name -> default, for every setting this package reads: the only place defaults
 # are written. A setting's type is its default's type; values from the environment are
@@ -49,6 +59,9 @@ DEFAULTS = {
     "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS": 300,
     "AWS_COGNITO_GROUP_PERMISSIONS": {},
     "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS": DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+    "AWS_COGNITO_REVOCATION": False,
+    "AWS_COGNITO_REVOCATION_FAIL_OPEN": False,
+    "AWS_COGNITO_REVOCATION_RECHECK_SECONDS": DEFAULT_REVOCATION_RECHECK_SECONDS,
 }
 SETTING_NAMES = frozenset(DEFAULTS) | {"DEBUG"}
 
@@ -67,6 +80,9 @@ def _converted(name: str, value):
     if not isinstance(value, str) or isinstance(default, str):
         return value
     text = value.strip()
+    if isinstance(default, bool):
+        word = text.lower()
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else value
     try:
         if isinstance(default, dict):
             return json.loads(text)
@@ -115,6 +131,17 @@ class CognitoConfig:
     group_permissions: object = field(default_factory=lambda: MappingProxyType({}))
     max_token_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
     debug: bool = False
+    # Every configured pool (the fields above describe the first one) and the templates
+    # each pool's issuer and key set URL are built from.
+    user_pool_ids: tuple[str, ...] = ()
+    issuer_template: str = DEFAULT_ISSUER_TEMPLATE
+    jwks_url_template: str = DEFAULT_JWKS_URL_TEMPLATE
+    # AWS_COGNITO_REGION as set ('' when the pool ids give the region).
+    configured_region: str = ""
+    # The deny-list of revoked tokens (djognito.revocation).
+    revocation: bool = False
+    revocation_fail_open: bool = False
+    revocation_recheck_seconds: float = DEFAULT_REVOCATION_RECHECK_SECONDS
 
     @property
     def username_claim(self) -> str:
@@ -129,7 +156,46 @@ class CognitoConfig:
 
 def default_issuer(region: str, user_pool_id: str) -> str:
     """The ``iss`` that Cognito puts in the tokens of a user pool."""
-    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+    return DEFAULT_ISSUER_TEMPLATE.format(region=region, user_pool_id=user_pool_id)
+
+
+def region_of(user_pool_id: str) -> str:
+    """The region a pool id starts with ('' when it does not look like a pool id)."""
+    match = POOL_ID_PATTERN.fullmatch(user_pool_id)
+    return match["region"] if match else ""
+
+
+def expand(template: str, user_pool_id: str, region: str, **extra: str) -> str:
+    """``template`` with ``{user_pool_id}`` and ``{region}`` filled in; ValueError when it
+    names anything else or is not a valid format string."""
+    try:
+        return template.format_map({"user_pool_id": user_pool_id, "region": region, **extra})
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _pool_urls(config, user_pool_id: str, region: str) -> tuple[str, str]:
+    issuer = expand(config.issuer_template, user_pool_id, region).rstrip("/")
+    return issuer, expand(config.jwks_url_template, user_pool_id, region, issuer=issuer)
+
+
+def pool_configs(config: "CognitoConfig") -> tuple["CognitoConfig", ...]:
+    """One single-pool configuration per configured pool (its region, issuer, key set)."""
+    pools = []
+    for user_pool_id in config.user_pool_ids or (config.user_pool_id,):
+        region = region_of(user_pool_id) or config.region
+        issuer, jwks_url = _pool_urls(config, user_pool_id, region)
+        pools.append(
+            dataclasses.replace(
+                config,
+                region=region,
+                user_pool_id=user_pool_id,
+                user_pool_ids=(user_pool_id,),
+                issuer=issuer,
+                jwks_url=jwks_url,
+            )
+        )
+    return tuple(pools)
 
 
 def load_config(settings=None) -> CognitoConfig:
@@ -139,11 +205,22 @@ def load_config(settings=None) -> CognitoConfig:
     def read(name):
         return _converted(name, getattr(settings, name, DEFAULTS[name]))
 
-    region = str(read("AWS_COGNITO_REGION") or "").strip()
-    pool = str(read("AWS_COGNITO_USER_POOL_ID") or "").strip()
-    issuer = str(read("AWS_COGNITO_ISSUER") or "").strip().rstrip("/")
-    issuer = issuer or default_issuer(region, pool)
-    jwks_url = str(read("AWS_COGNITO_JWKS_URL") or "").strip()
+    configured_region = str(read("AWS_COGNITO_REGION") or "").strip()
+    pools = tuple(
+        p.strip() for p in str(read("AWS_COGNITO_USER_POOL_ID") or "").split(",") if p.strip()
+    )
+    pool = pools[0] if pools else ""
+    # AWS_COGNITO_REGION may stay empty: a pool id starts with its region.
+    region = configured_region or region_of(pool)
+    issuer_template = str(read("AWS_COGNITO_ISSUER") or "").strip().rstrip("/")
+    issuer_template = issuer_template or DEFAULT_ISSUER_TEMPLATE
+    jwks_url_template = str(read("AWS_COGNITO_JWKS_URL") or "").strip()
+    jwks_url_template = jwks_url_template or DEFAULT_JWKS_URL_TEMPLATE
+    try:
+        issuer = expand(issuer_template, pool, region).rstrip("/")
+        jwks_url = expand(jwks_url_template, pool, region, issuer=issuer)
+    except ValueError:  # reported by problems()
+        issuer, jwks_url = issuer_template, jwks_url_template
     clients = read("AWS_COGNITO_APP_CLIENT_ID") or ""
     if isinstance(clients, str):
         clients = clients.split(",")
@@ -155,7 +232,7 @@ def load_config(settings=None) -> CognitoConfig:
         token_use=str(read("AWS_COGNITO_TOKEN_USE") or "").strip(),
         cookie_name=str(read("ACCESS_TOKEN_KEY") or ""),
         issuer=issuer,
-        jwks_url=jwks_url or f"{issuer}/.well-known/jwks.json",
+        jwks_url=jwks_url,
         leeway_seconds=read("AWS_COGNITO_LEEWAY_SECONDS"),
         max_token_bytes=read("AWS_COGNITO_MAX_TOKEN_BYTES"),
         jwks_timeout_seconds=read("AWS_COGNITO_JWKS_TIMEOUT_SECONDS"),
@@ -166,6 +243,13 @@ def load_config(settings=None) -> CognitoConfig:
         group_permissions=group_permissions_mapping(permissions) or permissions,
         max_token_lifetime_seconds=read("AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS"),
         debug=bool(getattr(settings, "DEBUG", False)),
+        user_pool_ids=pools,
+        configured_region=configured_region,
+        issuer_template=issuer_template,
+        jwks_url_template=jwks_url_template,
+        revocation=read("AWS_COGNITO_REVOCATION"),
+        revocation_fail_open=read("AWS_COGNITO_REVOCATION_FAIL_OPEN"),
+        revocation_recheck_seconds=read("AWS_COGNITO_REVOCATION_RECHECK_SECONDS"),
     )
 
 
@@ -197,29 +281,14 @@ def _is_whole(value, low, high) -> bool:
 def problems(config: CognitoConfig) -> list[tuple[str, str]]:
     """Everything wrong with ``config``, as (setting name, message) pairs."""
     found = []
-    if not REGION_PATTERN.fullmatch(config.region):
+    if config.configured_region and not REGION_PATTERN.fullmatch(config.configured_region):
         found.append(
             (
                 "AWS_COGNITO_REGION",
-                f"must be an AWS region such as eu-west-1, got {config.region!r}.",
+                f"must be an AWS region such as eu-west-1, got {config.configured_region!r}.",
             )
         )
-    pool_match = POOL_ID_PATTERN.fullmatch(config.user_pool_id)
-    if not pool_match:
-        found.append(
-            (
-                "AWS_COGNITO_USER_POOL_ID",
-                f"must look like <region>_<letters and digits>, got {config.user_pool_id!r}.",
-            )
-        )
-    elif pool_match["region"] != config.region:
-        found.append(
-            (
-                "AWS_COGNITO_USER_POOL_ID",
-                f"belongs to region {pool_match['region']!r}, "
-                f"not to AWS_COGNITO_REGION {config.region!r}.",
-            )
-        )
+    found += _pool_id_problems(config)
     if not config.app_client_ids:
         found.append(("AWS_COGNITO_APP_CLIENT_ID", "is empty: set the app client id."))
     for client_id in config.app_client_ids:
@@ -238,13 +307,7 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
         found.append(
             ("ACCESS_TOKEN_KEY", f"must be a valid cookie name, got {config.cookie_name!r}.")
         )
-    for name, url in (
-        ("AWS_COGNITO_ISSUER", config.issuer),
-        ("AWS_COGNITO_JWKS_URL", config.jwks_url),
-    ):
-        message = _url_problem(name, url, config.debug)
-        if message:
-            found.append((name, message))
+    found += _url_problems(config)
     bounds = (
         ("AWS_COGNITO_LEEWAY_SECONDS", config.leeway_seconds, 0, MAX_LEEWAY_SECONDS),
         ("AWS_COGNITO_MAX_TOKEN_BYTES", config.max_token_bytes, 512, 65536),
@@ -270,6 +333,25 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
                 f"must be a number of seconds in (0, 60], got {timeout!r}.",
             )
         )
+    for name, value in (
+        ("AWS_COGNITO_REVOCATION", config.revocation),
+        ("AWS_COGNITO_REVOCATION_FAIL_OPEN", config.revocation_fail_open),
+    ):
+        if not isinstance(value, bool):
+            found.append((name, f"must be on or off, got {value!r}."))
+    recheck = config.revocation_recheck_seconds
+    if (
+        isinstance(recheck, bool)
+        or not isinstance(recheck, int | float)
+        or not 0 <= recheck <= MAX_REVOCATION_RECHECK_SECONDS
+    ):
+        found.append(
+            (
+                "AWS_COGNITO_REVOCATION_RECHECK_SECONDS",
+                f"must be a number of seconds from 0 to {MAX_REVOCATION_RECHECK_SECONDS}, "
+                f"got {recheck!r}.",
+            )
+        )
     if not isinstance(config.group_permissions, MappingProxyType):
         found.append(
             (
@@ -278,4 +360,62 @@ def problems(config: CognitoConfig) -> list[tuple[str, str]]:
                 f'["api.view_all_notes"]}}, got {config.group_permissions!r}.',
             )
         )
+    return found
+
+
+def _pool_id_problems(config: CognitoConfig) -> list[tuple[str, str]]:
+    """Each pool id well formed, in a real region, and in AWS_COGNITO_REGION when set."""
+    found = []
+    for user_pool_id in config.user_pool_ids or (config.user_pool_id,):
+        pool_region = region_of(user_pool_id)
+        if not REGION_PATTERN.fullmatch(pool_region):
+            found.append(
+                (
+                    "AWS_COGNITO_USER_POOL_ID",
+                    "must look like <region>_<letters and digits> (comma-separate several), "
+                    f"got {user_pool_id!r}.",
+                )
+            )
+        elif config.configured_region and pool_region != config.configured_region:
+            found.append(
+                (
+                    "AWS_COGNITO_USER_POOL_ID",
+                    f"{user_pool_id!r} belongs to region {pool_region!r}, "
+                    f"not to AWS_COGNITO_REGION {config.configured_region!r}.",
+                )
+            )
+    return found
+
+
+def _url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
+    """The issuer and key set URL of every pool: valid templates, http(s), one per pool."""
+    for name, template, extra in (
+        ("AWS_COGNITO_ISSUER", config.issuer_template, {}),
+        ("AWS_COGNITO_JWKS_URL", config.jwks_url_template, {"issuer": ""}),
+    ):
+        try:
+            expand(template, "", "", **extra)
+        except ValueError:
+            fields = ", ".join("{" + name + "}" for name in URL_FIELDS)
+            return [(name, f"may only hold {fields} as fields, got {template!r}.")]
+    found = []
+    try:
+        pools = pool_configs(config)
+    except ValueError:
+        return found
+    if len({pool.issuer for pool in pools}) < len(pools):
+        found.append(
+            (
+                "AWS_COGNITO_ISSUER",
+                "must contain {user_pool_id} when several pools are configured.",
+            )
+        )
+    for pool in pools:
+        for name, url in (
+            ("AWS_COGNITO_ISSUER", pool.issuer),
+            ("AWS_COGNITO_JWKS_URL", pool.jwks_url),
+        ):
+            message = _url_problem(name, url, config.debug)
+            if message and (name, message) not in found:
+                found.append((name, message))
     return found

@@ -1,5 +1,6 @@
 """The process-wide ``TokenVerifier``: built on first use from the settings, shared by every
 request of the process (one key set, one token cache), rebuilt when the settings change.
+With several user pools it is a ``PoolRouter`` (one verifier per pool).
 
 ``warm_up()`` fetches the key set ahead of the first request (gunicorn calls it in each
 worker); ``status()`` tells health checks whether verification is configured and ready.
@@ -14,22 +15,30 @@ from django.dispatch import receiver
 
 from .conf import SETTING_NAMES, load_config
 from .errors import TokenError
+from .pools import PoolRouter
 from .verifier import TokenVerifier
 
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_verifier: TokenVerifier | None = None
+_verifier: TokenVerifier | PoolRouter | None = None
 
 
-def get_verifier() -> TokenVerifier:
+def build_verifier(config) -> TokenVerifier | PoolRouter:
+    """A ``TokenVerifier`` for one user pool, a ``PoolRouter`` for several."""
+    if len(config.user_pool_ids) > 1:
+        return PoolRouter(config)
+    return TokenVerifier(config)
+
+
+def get_verifier() -> TokenVerifier | PoolRouter:
     """The process-wide verifier; ``ImproperlyConfigured`` while the settings have problems."""
     global _verifier
     verifier = _verifier
     if verifier is None:
         with _lock:
             if _verifier is None:
-                _verifier = TokenVerifier(load_config())
+                _verifier = build_verifier(load_config())
             verifier = _verifier
     return verifier
 
@@ -48,7 +57,7 @@ def warm_up() -> bool:
     fail closed, and the key set is fetched again on demand).
     """
     try:
-        ready = get_verifier().keyset.prefetch()
+        ready = all([keyset.prefetch() for keyset in get_verifier().keysets])
     except ImproperlyConfigured:
         logger.error("Cognito authentication is not configured; run `manage.py check`.")
         return False
@@ -63,10 +72,19 @@ def warm_up() -> bool:
 def status() -> dict:
     """Whether verification is configured, and the key set's readiness, size, age, fetches."""
     try:
-        keyset = get_verifier().keyset.status()
+        keysets = get_verifier().keysets
     except ImproperlyConfigured:
         return {"configured": False, "ready": False, "keys": 0, "age_seconds": None, "fetches": 0}
-    return {"configured": True, "ready": keyset["keys"] > 0, **keyset}
+    # Several pools: ready when every pool's keys are loaded; the oldest fetch's age.
+    statuses = [keyset.status() for keyset in keysets]
+    ages = [status["age_seconds"] for status in statuses]
+    return {
+        "configured": True,
+        "ready": all(status["keys"] > 0 for status in statuses),
+        "keys": sum(status["keys"] for status in statuses),
+        "age_seconds": None if None in ages else max(ages),
+        "fetches": sum(status["fetches"] for status in statuses),
+    }
 
 
 @receiver(setting_changed)

@@ -5,12 +5,16 @@ serve a real key set over HTTP on 127.0.0.1.
 """
 
 import base64
+import binascii
 import contextlib
 import json
+import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -41,6 +45,30 @@ class SigningKey:
     def generate(cls, kid: str, bits: int = 2048) -> "SigningKey":
         """A fresh key pair."""
         return cls(kid, rsa.generate_private_key(public_exponent=65537, key_size=bits))
+
+    @classmethod
+    def from_jwk(cls, jwk: dict) -> "SigningKey":
+        """The key pair of a private RSA JWK (``n``, ``e``, ``d``; the CRT values if given)."""
+
+        def number(name: str) -> int:
+            value = jwk[name]
+            return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+
+        n, e, d = number("n"), number("e"), number("d")
+        if "p" in jwk and "q" in jwk:
+            p, q = number("p"), number("q")
+        else:
+            p, q = rsa.rsa_recover_prime_factors(n, e, d)
+        private = rsa.RSAPrivateNumbers(
+            p,
+            q,
+            d,
+            rsa.rsa_crt_dmp1(d, p),
+            rsa.rsa_crt_dmq1(d, q),
+            rsa.rsa_crt_iqmp(p, q),
+            rsa.RSAPublicNumbers(e, n),
+        )
+        return cls(jwk["kid"], private.private_key())
 
     def jwk(self, **extra) -> dict:
         """The public key as a JWK, the way Cognito publishes it."""
@@ -109,6 +137,15 @@ class TokenFactory:
         claims.update(overrides)
         return {name: value for name, value in claims.items() if value is not None}
 
+    def client_token(self, scopes=(), client_id: str | None = None, **overrides) -> str:
+        """A client-credentials access token (no ``username``) for ``client_id``."""
+        claims = client_credentials_claims(
+            self.issuer, client_id or self.client_id, scopes, self.lifetime, self.clock()
+        )
+        claims.update(overrides)
+        claims = {name: value for name, value in claims.items() if value is not None}
+        return encode_token({"kid": self.key.kid, "alg": "RS256"}, claims, self.key)
+
     def token(self, username: str = "alice", groups=(), header=None, key=None, **overrides) -> str:
         """A signed token; ``overrides`` set claims (``None`` removes one)."""
         signer = key or self.key
@@ -119,20 +156,13 @@ class TokenFactory:
         )
 
 
-class JWKSServer:
-    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+class LoopbackServer:
+    """A real HTTP server on 127.0.0.1 (a free port), served from a background thread.
 
-    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
-    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
-    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    Subclasses give ``_handler_class()``; use as a context manager, or ``start``/``stop``.
     """
 
-    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
-        self.document = document or {"keys": []}
-        self.behaviour = behaviour
-        self.delay = delay
-        self.fetches = 0
-        self._count_lock = threading.Lock()
+    def __init__(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         # A short poll interval makes stop() quick: tests start a server each.
@@ -141,12 +171,12 @@ class JWKSServer:
         )
 
     @property
-    def url(self) -> str:
-        """The key set's URL."""
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/pool/.well-known/jwks.json"
+        return f"http://{host}:{port}"
 
-    def start(self) -> "JWKSServer":
+    def start(self):
         """Start serving in a background thread."""
         self._thread.start()
         return self
@@ -162,17 +192,46 @@ class JWKSServer:
     def __exit__(self, *exc_info):
         self.stop()
 
-    def _count(self):
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class JWKSServer(LoopbackServer):
+    """A real HTTP server on 127.0.0.1 serving a key set, with switchable faults.
+
+    ``behaviour`` is one of ``"ok"``, ``"error"`` (HTTP 500), ``"html"``, ``"garbage"``
+    (not JSON), ``"wrong-shape"``, ``"slow"`` (answers after ``delay`` seconds) or
+    ``"close"`` (drops the connection). ``fetches`` counts the requests served.
+    """
+
+    def __init__(self, document: dict | None = None, behaviour: str = "ok", delay: float = 5.0):
+        self.document = document or {"keys": []}
+        self.behaviour = behaviour
+        self.delay = delay
+        self.fetches = 0
+        self._count_lock = threading.Lock()
+        super().__init__()
+
+    @property
+    def url(self) -> str:
+        """The key set's URL."""
+        return f"{self.base_url}/pool/.well-known/jwks.json"
+
+    def _count(self, path: str):
         with self._count_lock:
             self.fetches += 1
+
+    def answer_for(self, path: str) -> tuple[str, dict]:
+        """The behaviour and document served at ``path`` (the same on every path here)."""
+        return self.behaviour, self.document
 
     def _handler_class(self):
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                server._count()
-                behaviour = server.behaviour
+                server._count(self.path)
+                behaviour, document = server.answer_for(self.path)
                 if behaviour == "slow":
                     time.sleep(server.delay)
                 if behaviour == "close":
@@ -181,7 +240,7 @@ class JWKSServer:
                     return
                 status, content_type, body = 200, "application/json", b""
                 if behaviour in ("ok", "slow"):
-                    body = json.dumps(server.document).encode()
+                    body = json.dumps(document).encode()
                 elif behaviour == "error":
                     status, body = 500, b'{"message": "internal error"}'
                 elif behaviour == "html":
@@ -201,3 +260,157 @@ class JWKSServer:
                 pass
 
         return Handler
+
+
+class PoolKeySetServer(JWKSServer):
+    """One server publishing the key sets of several pools at ``/<pool id>/.well-known/...``.
+
+    ``pools`` maps a pool id to its document; ``behaviours[pool_id]`` switches one pool's
+    faults (as ``JWKSServer.behaviour``) and ``fetches_by_pool`` counts each pool's fetches.
+    ``url_template`` is an ``AWS_COGNITO_JWKS_URL`` with ``{user_pool_id}``.
+    """
+
+    def __init__(self, pools: dict[str, dict]):
+        super().__init__()
+        self.pools = dict(pools)
+        self.behaviours = {pool_id: "ok" for pool_id in pools}
+        self.fetches_by_pool = {pool_id: 0 for pool_id in pools}
+
+    @property
+    def url_template(self) -> str:
+        """The key set URL of every pool, with ``{user_pool_id}`` in its path."""
+        return self.base_url + "/{user_pool_id}/.well-known/jwks.json"
+
+    def _pool_of(self, path: str) -> str:
+        return path.lstrip("/").split("/", 1)[0]
+
+    def _count(self, path: str):
+        super()._count(path)
+        with self._count_lock:
+            pool_id = self._pool_of(path)
+            if pool_id in self.fetches_by_pool:
+                self.fetches_by_pool[pool_id] += 1
+
+    def answer_for(self, path: str) -> tuple[str, dict]:
+        pool_id = self._pool_of(path)
+        if pool_id not in self.pools:
+            return "error", {}
+        return self.behaviours[pool_id], self.pools[pool_id]
+
+
+# --- Client-credentials grant (machine clients) --------------------------------------------
+# Cognito issues tokens to services at POST {domain}/oauth2/token with
+# grant_type=client_credentials and the app client's id and secret. Emulators do not serve
+# that endpoint; this server speaks its documented contract on 127.0.0.1.
+
+
+def client_credentials_claims(
+    issuer: str, client_id: str, scopes, lifetime: int, now: float
+) -> dict:
+    """The claims Cognito puts in a client-credentials access token: no ``username``."""
+    now = int(now)
+    return {
+        "sub": client_id,
+        "iss": issuer,
+        "version": 2,
+        "client_id": client_id,
+        "token_use": "access",
+        "scope": " ".join(scopes),
+        "auth_time": now,
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": str(uuid.uuid4()),
+    }
+
+
+@dataclass(frozen=True)
+class MachineClient:
+    """An app client allowed the client-credentials grant, with its secret and scopes."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    scopes: tuple[str, ...] = ()
+
+
+class ClientCredentialsServer(LoopbackServer):
+    """A real HTTP server on 127.0.0.1 answering ``POST /oauth2/token`` for
+    ``grant_type=client_credentials``, as Cognito's token endpoint does.
+
+    The client authenticates with HTTP Basic (``client_id:client_secret``) or with both in
+    the form; ``scope`` (space-separated) must be among the client's scopes and defaults to
+    all of them. Tokens are signed with ``key``, which the pool's key set must publish.
+    Errors follow RFC 6749: 400 ``invalid_request``, ``unsupported_grant_type``,
+    ``invalid_scope``; 401 ``invalid_client``.
+    """
+
+    def __init__(self, key: SigningKey, issuer: str, clients, lifetime: int = 3600):
+        self.key = key
+        self.issuer = issuer
+        self.clients = {client.client_id: client for client in clients}
+        self.lifetime = lifetime
+        super().__init__()
+
+    @property
+    def token_url(self) -> str:
+        """The token endpoint's URL."""
+        return f"{self.base_url}/oauth2/token"
+
+    def grant(self, authorization: str, form: dict) -> tuple[int, dict]:
+        """The (status, JSON body) answer to a token request."""
+        if form.get("grant_type") != "client_credentials":
+            return 400, {"error": "unsupported_grant_type"}
+        client_id, secret = _client_credentials(authorization, form)
+        client = self.clients.get(client_id)
+        if client is None or not secrets.compare_digest(
+            client.client_secret.encode(), secret.encode()
+        ):
+            return 401, {"error": "invalid_client"}
+        requested = form.get("scope", "").split() or list(client.scopes)
+        if not set(requested) <= set(client.scopes):
+            return 400, {"error": "invalid_scope"}
+        claims = client_credentials_claims(
+            self.issuer, client_id, requested, self.lifetime, time.time()
+        )
+        token = encode_token({"kid": self.key.kid, "alg": "RS256"}, claims, self.key)
+        return 200, {"access_token": token, "expires_in": self.lifetime, "token_type": "Bearer"}
+
+    def _handler_class(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                if self.path.split("?")[0] != "/oauth2/token":
+                    self._answer(404, {"error": "not_found"})
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(min(length, 65536)).decode("utf-8", "replace")
+                form = {name: values[0] for name, values in parse_qs(body).items()}
+                self._answer(*server.grant(self.headers.get("Authorization", ""), form))
+
+            def _answer(self, status: int, document: dict):
+                body = json.dumps(document).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(body)
+
+            def log_message(self, format, *args):
+                pass
+
+        return Handler
+
+
+def _client_credentials(authorization: str, form: dict) -> tuple[str, str]:
+    """(client_id, client_secret) from HTTP Basic, else from the form; empty when absent."""
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() == "basic" and encoded:
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return "", ""
+        client_id, _, secret = decoded.partition(":")
+        return client_id, secret
+    return form.get("client_id", ""), form.get("client_secret", "")

@@ -14,6 +14,7 @@ class CognitoUser:
     is_authenticated = True
     is_anonymous = False
     is_active = True
+    is_client = False
 
     def __init__(
         self,
@@ -31,6 +32,8 @@ class CognitoUser:
         self.group_permissions = group_permissions or {}
         self.is_staff = False
         self.is_superuser = False
+        # The user pool that verified the token (several pools may be configured).
+        self.pool = ""
 
     @property
     def pk(self) -> str:
@@ -44,6 +47,11 @@ class CognitoUser:
         """The ``email`` claim (id tokens), or an empty string."""
         return self.claims.get("email", "")
 
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The OAuth scopes of the token (its ``scope`` claim, split on spaces)."""
+        return tuple(str(self.claims.get("scope", "")).split())
+
     def get_username(self) -> str:
         """The Cognito username."""
         return self.username
@@ -52,7 +60,7 @@ class CognitoUser:
         return self.username
 
     def __repr__(self) -> str:
-        return f"<CognitoUser {self.username!r} groups={list(self.groups)}>"
+        return f"<{type(self).__name__} {self.username!r} groups={list(self.groups)}>"
 
     def __eq__(self, other) -> bool:
         return isinstance(other, CognitoUser) and other.sub == self.sub
@@ -94,3 +102,43 @@ class CognitoUser:
 
     def delete(self, *args, **kwargs):
         raise NotImplementedError("CognitoUser is stateless: it has no database row.")
+
+
+class CognitoClient(CognitoUser):
+    """A machine client (client-credentials token): named by its client id, never a person.
+
+    It has no groups and no staff or superuser rights, whatever ``attach_attributes`` sets;
+    what it may do comes from its ``scopes`` (see ``permissions.HasScope``).
+    """
+
+    is_client = True
+
+    def __init__(self, client_id: str, sub: str = "", claims: Mapping | None = None):
+        super().__init__(username=client_id, sub=sub or client_id, claims=claims)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Always empty: Cognito groups hold users, not app clients."""
+        return ()
+
+    @groups.setter
+    def groups(self, value) -> None:
+        pass
+
+    @property
+    def is_staff(self) -> bool:
+        """Always False."""
+        return False
+
+    @is_staff.setter
+    def is_staff(self, value) -> None:
+        pass
+
+    @property
+    def is_superuser(self) -> bool:
+        """Always False."""
+        return False
+
+    @is_superuser.setter
+    def is_superuser(self, value) -> None:
+        pass

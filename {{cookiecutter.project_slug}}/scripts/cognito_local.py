@@ -59,7 +59,12 @@ def start(requested_port: int) -> None:
         pid, endpoint_url = server.pid, server.endpoint_url
         print(f"Local Cognito started (pid {pid}) at {endpoint_url}")
     try:
-        pool = seed(endpoint_url, project.region, project.admin_group)
+        pool = seed(
+            endpoint_url,
+            project.region,
+            project.admin_group,
+            resource_server=project.resource_server,
+        )
     except BaseException:
         # Nothing records the new server yet: stop it rather than leave it running.
         if started_now:
@@ -81,6 +86,10 @@ def print_summary(pool: LocalPool) -> None:
         groups = ", ".join(user.groups) or "no group"
         print(f"  {user.username:<8} password {user.password:<18} {groups}")
     print("Sign in and get tokens: make login COGNITO_USER=<user>")
+    if pool.machine_client:
+        scopes = " ".join(pool.machine_client.scopes)
+        print(f"Service app client {pool.machine_client.client_id} (scopes: {scopes}).")
+        print("Get a service token: make login-client")
 
 
 def stop() -> None:

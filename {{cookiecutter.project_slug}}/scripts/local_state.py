@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .seed import LocalPool, LocalUser
+from .seed import LocalMachineClient, LocalPool, LocalUser
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = PROJECT_DIR / ".cognito-local"
@@ -44,6 +44,11 @@ def load_state(path: Path = STATE_FILE) -> tuple[int | None, LocalPool | None]:
     pool["users"] = tuple(
         LocalUser(**{**user, "groups": tuple(user["groups"])}) for user in pool["users"]
     )
+    machine = pool.get("machine_client")
+    if machine:
+        pool["machine_client"] = LocalMachineClient(
+            **{**machine, "scopes": tuple(machine["scopes"])}
+        )
     return state.get("pid"), LocalPool(**pool)
 
 
@@ -59,7 +64,7 @@ def env_local_lines(pool: LocalPool) -> list[str]:
     values = {
         "AWS_COGNITO_REGION": pool.region,
         "AWS_COGNITO_USER_POOL_ID": pool.pool_id,
-        "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
+        "AWS_COGNITO_APP_CLIENT_ID": ",".join(pool.app_client_ids),
         "AWS_COGNITO_JWKS_URL": pool.jwks_url,
         # The local API is served over plain http.
         "DJANGO_SECURE_SSL_REDIRECT": "off",

@@ -20,6 +20,7 @@ class ProjectCognito:
     token_use: str
     cookie_name: str
     admin_group: str
+    resource_server: str = ""
 
 
 def load() -> ProjectCognito:
@@ -34,4 +35,5 @@ def load() -> ProjectCognito:
         token_use=config.token_use,
         cookie_name=config.cookie_name,
         admin_group=settings.COGNITO_ADMIN_GROUP,
+        resource_server=getattr(settings, "COGNITO_RESOURCE_SERVER", ""),
     )

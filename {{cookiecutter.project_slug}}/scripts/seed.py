@@ -1,4 +1,5 @@
-"""Seed a Cognito user pool (local emulator) with an app client, a group and two users.
+"""Seed a Cognito user pool (local emulator) with an app client, a group and two users, and
+(given a resource server) a client-credentials app client for services.
 
 Every step first looks for what it would create, so seeding twice changes nothing.
 """
@@ -9,6 +10,8 @@ import boto3
 
 POOL_NAME = "local-development"
 CLIENT_NAME = "local-api"
+MACHINE_CLIENT_NAME = "local-service"
+REPORTS_SCOPE_NAME = "reports.read"
 # The emulator checks no credentials, but boto3 signs its admin calls with some.
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
@@ -24,6 +27,15 @@ class LocalUser:
 
 
 @dataclass(frozen=True)
+class LocalMachineClient:
+    """An app client for services (client-credentials grant); the secret is local only."""
+
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LocalPool:
     """What seeding produced: where the pool is and who may sign in."""
 
@@ -32,6 +44,14 @@ class LocalPool:
     pool_id: str
     client_id: str
     users: tuple[LocalUser, ...]
+    machine_client: LocalMachineClient | None = None
+
+    @property
+    def app_client_ids(self) -> tuple[str, ...]:
+        """Every app client the API should accept: the sign-in one, then the service one."""
+        if self.machine_client is None:
+            return (self.client_id,)
+        return (self.client_id, self.machine_client.client_id)
 
     @property
     def jwks_url(self) -> str:
@@ -115,7 +135,48 @@ def ensure_user(idp, pool_id: str, user: LocalUser) -> None:
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user.username, GroupName=group)
 
 
-def seed(endpoint_url: str, region: str, admin_group: str, users=None) -> LocalPool:
+def ensure_resource_server(idp, pool_id: str, identifier: str) -> tuple[str, ...]:
+    """The resource server ``identifier`` with its reports scope; its full scope names."""
+    try:
+        idp.describe_resource_server(UserPoolId=pool_id, Identifier=identifier)
+    except idp.exceptions.ResourceNotFoundException:
+        idp.create_resource_server(
+            UserPoolId=pool_id,
+            Identifier=identifier,
+            Name=identifier,
+            Scopes=[{"ScopeName": REPORTS_SCOPE_NAME, "ScopeDescription": "Read /api/reports/"}],
+        )
+    return (f"{identifier}/{REPORTS_SCOPE_NAME}",)
+
+
+def ensure_machine_client(idp, pool_id: str, scopes: tuple[str, ...]) -> LocalMachineClient:
+    """The app client named ``MACHINE_CLIENT_NAME``: a secret, the client-credentials grant."""
+    client_id = None
+    for page in idp.get_paginator("list_user_pool_clients").paginate(
+        UserPoolId=pool_id, MaxResults=60
+    ):
+        for client in page["UserPoolClients"]:
+            if client["ClientName"] == MACHINE_CLIENT_NAME:
+                client_id = client["ClientId"]
+    if client_id is None:
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=MACHINE_CLIENT_NAME,
+            GenerateSecret=True,
+            AllowedOAuthFlows=["client_credentials"],
+            AllowedOAuthScopes=list(scopes),
+            AllowedOAuthFlowsUserPoolClient=True,
+        )["UserPoolClient"]["ClientId"]
+    described = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    client = described["UserPoolClient"]
+    return LocalMachineClient(
+        client_id, client["ClientSecret"], tuple(client.get("AllowedOAuthScopes", scopes))
+    )
+
+
+def seed(
+    endpoint_url: str, region: str, admin_group: str, users=None, resource_server: str = ""
+) -> LocalPool:
     """Make sure the emulator at ``endpoint_url`` has the pool, client, group and users."""
     users = tuple(users) if users is not None else default_users(admin_group)
     idp = emulator_client(endpoint_url, region)
@@ -125,4 +186,8 @@ def seed(endpoint_url: str, region: str, admin_group: str, users=None) -> LocalP
         ensure_group(idp, pool_id, group)
     for user in users:
         ensure_user(idp, pool_id, user)
-    return LocalPool(endpoint_url, region, pool_id, client_id, users)
+    machine_client = None
+    if resource_server:
+        scopes = ensure_resource_server(idp, pool_id, resource_server)
+        machine_client = ensure_machine_client(idp, pool_id, scopes)
+    return LocalPool(endpoint_url, region, pool_id, client_id, users, machine_client)

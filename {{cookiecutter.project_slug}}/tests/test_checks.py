@@ -27,7 +27,6 @@ def test_the_test_configuration_is_clean():
 
 # (setting, bad value, what the report must say about it)
 MISCONFIGURATIONS = {
-    "region-missing": ("AWS_COGNITO_REGION", "", "must be an AWS region"),
     "region-uppercase": ("AWS_COGNITO_REGION", "EU-WEST-1", "must be an AWS region"),
     "region-name": ("AWS_COGNITO_REGION", "Ireland", "must be an AWS region"),
     "pool-missing": ("AWS_COGNITO_USER_POOL_ID", "", "must look like <region>_"),
@@ -122,6 +121,11 @@ def test_readme_lists_each_check_id_beside_its_variable():
 def test_plain_http_is_allowed_on_loopback_hosts(settings, url):
     settings.AWS_COGNITO_ISSUER = url.rsplit("/.well-known", 1)[0]
     settings.AWS_COGNITO_JWKS_URL = url
+    assert check_output() == ""
+
+
+def test_the_region_may_be_left_to_the_pool_id(settings):
+    settings.AWS_COGNITO_REGION = ""
     assert check_output() == ""
 
 

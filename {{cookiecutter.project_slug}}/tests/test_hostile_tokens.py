@@ -172,6 +172,13 @@ def username_must_be_string(pool):
     return f"invalid claim: {pool.config.username_claim} must be a non-empty string"
 
 
+def username_missing(pool):
+    # An access token without a username is a machine client's: its sub must be its client.
+    if pool.config.token_use == "access":
+        return "invalid claim: a client token's sub must be its client_id"
+    return username_must_be_string(pool)
+
+
 def wrong_token_use(pool):
     return f"wrong token use: expected an {pool.config.token_use} token"
 
@@ -383,7 +390,7 @@ CASES = [
     (
         "username-missing",
         lambda p: p.with_claims(**username_override(p, None)),
-        username_must_be_string,
+        username_missing,
     ),
     (
         "username-empty",
