@@ -5,28 +5,54 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILD ?= build
 
-.PHONY: install system-packages test lint demo bench clean
+.PHONY: install lock system-packages test lint demo bench clean
 BENCH_DIR := $(BUILD)/bench
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# Installs with uv (from PATH, or else put into .venv from PyPI first), with the versions and
+# hashes of requirements-lock.txt. INSTALLER=pip: pip alone, same versions, no hash check.
+INSTALLER ?= uv
+UV_VERSION ?= 0.13.9
+UV ?= $(or $(shell command -v uv),$(BIN)/uv)
+ENSURE_UV = test -x "$(UV)" || $(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: requirements.txt requirements-lock.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+ifeq ($(INSTALLER),pip)
+	sed -e '/--hash=/d' -e 's/ *\\$$//' requirements-lock.txt > $(VENV)/constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt \
+		-c $(VENV)/constraints.txt
+else
+	$(ENSURE_UV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.txt -c requirements-lock.txt
+endif
 	touch $@
+
+# Pins the full closure of requirements.txt (requirements-lock.txt) and of every option of the
+# generated project's requirement files at once ({{cookiecutter.project_slug}}/requirements-lock.txt).
+lock: install
+	$(ENSURE_UV)
+	$(BIN)/python -m locking --uv $(UV)
 
 # Debian packages whose servers the tests start on loopback (installed when root, as on CI).
 SYSTEM_PACKAGES := postgresql redis-server chromium
+# Compose's validator for compose.yaml (no container engine needed).
+SYSTEM_PACKAGES += docker-compose
 
 system-packages:
 	@bash '{{cookiecutter.project_slug}}/scripts/ensure-system-packages.sh' $(SYSTEM_PACKAGES)
 
+# One worker per core (TEST_WORKERS=0: a single process). Each baked project's own suite runs
+# on two workers too, which keeps both cores busy while a worker waits on a subprocess.
+TEST_WORKERS ?= auto
+
 test: install system-packages
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
-	$(BIN)/ruff check hooks tests bench demo
-	$(BIN)/ruff format --check hooks tests bench demo
+	$(BIN)/ruff check hooks tests bench demo locking
+	$(BIN)/ruff format --check hooks tests bench demo locking
 
 # Bakes a project with the defaults into build/demo, runs it against a local Cognito, walks
 # through the API and keeps serving until Ctrl-C (DEMO_EXIT=1: exit after the walk-through).

@@ -1,5 +1,6 @@
 """Write the project's .env from the answers (with a fresh secret key) and drop unused files."""
 
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -59,12 +60,72 @@ def remove(paths) -> None:
             path.unlink()
 
 
+# The first line of a lock entry (``name==version ...``) or of a requirement line.
+REQUIREMENT_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def normalize(name: str) -> str:
+    """The comparable form of a distribution name (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def required_names(*paths: Path) -> set[str]:
+    """The distributions named by these requirement files (``-r`` lines are followed)."""
+    names = set()
+    for path in paths:
+        for line in path.read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("-r "):
+                names |= required_names(path.parent / line.split(None, 1)[1])
+            elif REQUIREMENT_NAME.match(line):
+                names.add(normalize(REQUIREMENT_NAME.match(line).group(1)))
+    return names
+
+
+def lock_entries(text: str) -> tuple[list[str], list[tuple[str, list[str], set[str]]]]:
+    """The header lines, and (name, lines without annotations, parents) per entry."""
+    header, entries = [], []
+    for line in text.splitlines():
+        if REQUIREMENT_NAME.match(line):
+            entries.append((normalize(REQUIREMENT_NAME.match(line).group(1)), [line], set()))
+        elif not entries:
+            header.append(line)
+        elif line.lstrip().startswith("#"):
+            parent = line.strip().lstrip("#").strip().removeprefix("via").strip()
+            if parent and not parent.startswith("-r "):
+                entries[-1][2].add(normalize(parent))
+        else:
+            entries[-1][1].append(line)
+    return header, entries
+
+
+def prune_lock() -> None:
+    """The template's lock pins the packages of every option at once: keep the ones this
+    project installs (its requirements and what they need, by the lock's ``# via`` lines)."""
+    lock = PROJECT / "requirements-lock.txt"
+    header, entries = lock_entries(lock.read_text())
+    children: dict[str, set[str]] = {}
+    for name, _lines, parents in entries:
+        for parent in parents:
+            children.setdefault(parent, set()).add(name)
+    needed = required_names(PROJECT / "requirements-dev.txt")
+    pending = list(needed)
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in needed:
+                needed.add(child)
+                pending.append(child)
+    kept = [line for name, lines, _parents in entries if name in needed for line in lines]
+    lock.write_text("\n".join([*header, *kept]) + "\n")
+
+
 def main() -> None:
     write_env_file()
     if "{{ cookiecutter.openapi_docs }}" != "y":
         remove(OPENAPI_FILES)
     if "{{ cookiecutter.browser_sessions }}" != "y":
         remove(BROWSER_SESSION_FILES)
+    prune_lock()
 
 
 if __name__ == "__main__":

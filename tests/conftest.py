@@ -1,8 +1,10 @@
 """Helpers for baking the template and running commands inside the baked project."""
 
 import fcntl
+import glob
 import hashlib
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +35,16 @@ def _project_processes():
 processes = _project_processes()
 
 
+# Each baked suite runs on two workers (pytest-xdist in the project's requirements), a test
+# module per worker so that module fixtures (emulator, servers) start once.
+BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope")
+
+
+def postgresql_available() -> bool:
+    """True when PostgreSQL's server programs are installed (Debian package postgresql)."""
+    return bool(shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+
+
 def project_env(**extra) -> dict:
     """The environment for commands run in a baked project (no inherited project config)."""
     return processes.scrubbed_environment(**extra)
@@ -60,9 +72,9 @@ def run(
 
 def shared_venv(project: Path) -> Path:
     """A .venv for ``project`` made by its own ``make install``, shared between bakes
-    whose requirement files are identical (so each set is installed once per run)."""
+    whose requirement files and lock are identical (so each set is installed once per run)."""
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-dev.txt"):
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-lock.txt"):
         digest.update((project / name).read_bytes())
     venv = VENVS / digest.hexdigest()[:16]
     VENVS.mkdir(parents=True, exist_ok=True)

@@ -2,13 +2,18 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+import environ
 
-from .settings import *  # noqa: F403
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+# The database: DATABASE_URL from the real environment (`DATABASE_URL=postgres://... pytest`,
+# or `make test-postgres`), never the one of .env; in-memory SQLite when it is unset.
+TEST_DATABASE_URL = os.environ.get("DATABASE_URL") or "sqlite://:memory:"
+
+from .settings import *  # noqa: E402, F403
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DATABASES = {"default": environ.Env.db_url_config(TEST_DATABASE_URL)}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,1 @@
+"""Pinned versions of every package the template and the projects it bakes install."""

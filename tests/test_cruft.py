@@ -1,0 +1,106 @@
+"""Projects made with cruft take template updates: djognito/ changes, the owner's files stay."""
+
+import json
+import re
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from .conftest import BASE_ANSWERS, TEMPLATE, run, shared_venv
+
+CRUFT = str(Path(sys.executable).parent / "cruft")
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Test",
+    "GIT_AUTHOR_EMAIL": "template-test@example.com",
+    "GIT_COMMITTER_NAME": "Template Test",
+    "GIT_COMMITTER_EMAIL": "template-test@example.com",
+}
+NOT_TEMPLATE = shutil.ignore_patterns(
+    ".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"
+)
+OWNER_HOOK = """        user.is_staff = self.staff_group in user.groups
+        # The owner's own mapping: every user belongs to a tenant.
+        user.tenant = user.claims.get("custom:tenant", "shared")
+"""
+
+
+def commit_all(repo: Path, message: str) -> None:
+    run(repo, "git", "add", "-A", **GIT_IDENTITY)
+    run(repo, "git", "commit", "--quiet", "--no-verify", "-m", message, **GIT_IDENTITY)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_update_brings_template_changes_and_keeps_the_owners_files(tmp_path):
+    # Commit A of the template, in a git repository of its own (cruft clones it).
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template, ignore=NOT_TEMPLATE)
+    run(template, "git", "init", "--quiet", "--initial-branch=main")
+    commit_all(template, "A")
+
+    answers = json.dumps(BASE_ANSWERS)
+    run(tmp_path, CRUFT, "create", "--no-input", "--output-dir", "out", "--extra-context",
+        answers, str(template))  # fmt: skip
+    project = tmp_path / "out" / "bake_test"
+    assert json.loads((project / ".cruft.json").read_text())["template"] == str(template)
+    run(project, "git", "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "generated")
+    env_before = (project / ".env").read_text()
+
+    # The owner maps a claim of their own.
+    authentication = project / "api" / "authentication.py"
+    edit(authentication, "        user.is_staff = self.staff_group in user.groups\n", OWNER_HOOK)
+    commit_all(project, "tenant from the token")
+    owner_version = authentication.read_text()
+
+    # Commit B of the template: a djognito fix, and a change to the sample app too.
+    template_project = template / "{{cookiecutter.project_slug}}"
+    errors = template_project / "djognito" / "errors.py"
+    edit(errors, '    reason = "invalid token"\n', '    reason = "invalid token"  # fixed in B\n')
+    edit(template_project / "api" / "authentication.py", "    Edit ``attach", "    Change ``attach")
+    commit_all(template, "B")
+
+    result = run(project, CRUFT, "update", "--skip-apply-ask", "--allow-untracked-files")
+    assert "updated" in result.stdout, result.stdout
+
+    assert (project / "djognito" / "errors.py").read_text() == errors.read_text()
+    assert authentication.read_text() == owner_version  # api/ is the owner's
+    assert (project / ".env").read_text() == env_before  # and so are the secrets
+    assert not list(project.rglob("*.rej")) and not list(project.rglob("*.orig"))
+    state = json.loads((project / ".cruft.json").read_text())
+    head = run(template, "git", "rev-parse", "HEAD").stdout.strip()
+    assert state["commit"] == head
+    assert run(project, CRUFT, "check", check=False).returncode == 0
+
+    venv = shared_venv(project)
+    run(project, str(venv / "bin" / "ruff"), "check", ".")
+    run(project, str(venv / "bin" / "ruff"), "format", "--check", ".")
+    run(project, str(venv / "bin" / "python"), "manage.py", "check", "--fail-level", "WARNING")
+    suite = run(
+        project, str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        "tests/test_api.py", "tests/test_attach_attributes.py", "tests/test_hostile_tokens.py",
+    )  # fmt: skip
+    assert " passed" in suite.stdout and "failed" not in suite.stdout
+
+
+def test_update_tooling_is_in_place(bake):
+    project = bake()
+    skip = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["cruft"]["skip"]
+    assert {".env", ".env.local", "api", ".cognito-local"} <= set(skip)
+    makefile = (project / "Makefile").read_text()
+    assert re.search(r"^update: install\n\t\$\(BIN\)/cruft update ", makefile, re.M)
+    assert re.search(r"^cruft==\S+$", (project / "requirements-dev.txt").read_text(), re.M)
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    check = next(step for step in steps if "cruft check" in step.get("run", ""))
+    assert check["continue-on-error"] is True  # a newer template warns, never fails CI
+    assert any(step.get("run") == "make test-postgres" for step in steps)
+    readme = (project / "README.md").read_text()
+    assert "## Updating from the template" in readme and "cruft link" in readme
