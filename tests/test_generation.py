@@ -130,7 +130,6 @@ BROWSER_SESSION_WORDS = [
     "cors-headers",
     "playwright",
     "/api/auth/",
-    "aws_cognito_endpoint_url",
     "aws_cognito_refresh_cookie",
     "sign-in page",
 ]

@@ -138,9 +138,13 @@ def site(cognito, allowed_front_end_port, tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One browser for the whole session."""
+    """One browser for all the browser tests (they all live in this module).
+
+    Not session-wide: Playwright's sync API keeps an event loop in this thread while it
+    runs, and Django refuses database work from a thread with a running loop.
+    """
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM if CHROMIUM.is_file() else shutil.which("chromium")),
