@@ -33,7 +33,7 @@ endif
 # generated project's requirement files at once ({{cookiecutter.project_slug}}/requirements-lock.txt).
 lock: install
 	$(ENSURE_UV)
-	$(BIN)/python -m locking --uv $(UV)
+	$(BIN)/python -m locking --uv $(abspath $(UV))
 
 # Debian packages whose servers the tests start on loopback (installed when root, as on CI).
 SYSTEM_PACKAGES := postgresql redis-server chromium

@@ -132,20 +132,10 @@ COGNITO_REPORTS_SCOPE = f"{COGNITO_RESOURCE_SERVER}/reports.read"
 # --- Browser sessions (djognito.views: /api/auth/...; see the README) --------------
 # Sign-in calls go to Cognito's regional endpoint unless AWS_COGNITO_ENDPOINT_URL is set
 # (`make cognito-local` writes the emulator's into .env.local).
-AWS_COGNITO_ENDPOINT_URL = env("AWS_COGNITO_ENDPOINT_URL", default="")
-AWS_COGNITO_APP_CLIENT_SECRET = env("AWS_COGNITO_APP_CLIENT_SECRET", default="")
-AWS_COGNITO_REFRESH_COOKIE = env("AWS_COGNITO_REFRESH_COOKIE", default="refreshToken")
-AWS_COGNITO_REFRESH_TOKEN_DAYS = env.int("AWS_COGNITO_REFRESH_TOKEN_DAYS", default=30)
-AWS_COGNITO_DOMAIN = env("AWS_COGNITO_DOMAIN", default="")
-AWS_COGNITO_REDIRECT_URI = env("AWS_COGNITO_REDIRECT_URI", default="")
-AWS_COGNITO_LOGIN_REDIRECT_URL = env("AWS_COGNITO_LOGIN_REDIRECT_URL", default="/")
-AWS_COGNITO_LOGOUT_REDIRECT_URL = env("AWS_COGNITO_LOGOUT_REDIRECT_URL", default="/")
-AWS_COGNITO_COOKIE_SAMESITE = env("AWS_COGNITO_COOKIE_SAMESITE", default="Lax")
-AWS_COGNITO_AMPLIFY_COOKIES = env.bool("AWS_COGNITO_AMPLIFY_COOKIES", default=False)
-AWS_COGNITO_IDP_TIMEOUT_SECONDS = env.float("AWS_COGNITO_IDP_TIMEOUT_SECONDS", default=5.0)
-DJANGO_COOKIE_DOMAIN = env("DJANGO_COOKIE_DOMAIN", default="")
-CSRF_COOKIE_DOMAIN = DJANGO_COOKIE_DOMAIN or None
-if AWS_COGNITO_COOKIE_SAMESITE == "None":
+# Their variables (AWS_COGNITO_ENDPOINT_URL, AWS_COGNITO_REFRESH_COOKIE, ...) are passed on
+# above with the others; djognito/conf.py holds their defaults and checks.
+CSRF_COOKIE_DOMAIN = os.environ.get("DJANGO_COOKIE_DOMAIN", "").strip() or None
+if os.environ.get("AWS_COGNITO_COOKIE_SAMESITE", "").strip() == "None":
     # A front end on another site must send (and read) the CSRF cookie as well.
     CSRF_COOKIE_SAMESITE = "None"
     CSRF_COOKIE_SECURE = True

@@ -33,6 +33,7 @@ COGNITO_REPORTS_SCOPE = f"{COGNITO_RESOURCE_SERVER}/reports.read"
 {%- if cookiecutter.browser_sessions == 'y' %}
 # Browser sessions: no emulator, domain or front-end origin unless a test sets one.
 AWS_COGNITO_ENDPOINT_URL = ""
+AWS_COGNITO_REFRESH_COOKIE = "refreshToken"
 AWS_COGNITO_APP_CLIENT_SECRET = ""
 AWS_COGNITO_DOMAIN = ""
 AWS_COGNITO_REDIRECT_URI = ""

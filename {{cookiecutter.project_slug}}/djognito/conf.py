@@ -67,16 +67,18 @@ SETTING_NAMES = frozenset(DEFAULTS) | {"DEBUG"}
 
 
 def settings_from_environment(environ) -> dict:
-    """The settings of ``DEFAULTS`` that ``environ`` sets, as written there.
+    """The settings of this package (``DEFAULTS``, ``BROWSER_DEFAULTS``) that ``environ``
+    sets, as written there.
 
-    ``config/settings.py`` passes these on, so a default lives only in ``DEFAULTS``.
+    ``config/settings.py`` passes these on, so a default is written only here; values are
+    converted (and malformed ones reported by ``manage.py check``) when they are read.
     """
-    return {name: environ[name] for name in DEFAULTS if name in environ}
+    return {name: environ[name] for name in (*DEFAULTS, *BROWSER_DEFAULTS) if name in environ}
 
 
-def _converted(name: str, value):
+def _converted(name: str, value, defaults: dict | None = None):
     """``value`` turned into the type of the setting's default, or left as it is."""
-    default = DEFAULTS[name]
+    default = (DEFAULTS if defaults is None else defaults)[name]
     if not isinstance(value, str) or isinstance(default, str):
         return value
     text = value.strip()
@@ -465,7 +467,7 @@ class BrowserConfig:
     logout_redirect_url: str = "/"
     samesite: str = "Lax"
     cookie_domain: str = ""
-    amplify_cookies: bool = False
+    amplify_cookies: bool = False  # the value as given when it is not a boolean
     idp_timeout_seconds: float = 5.0
     allowed_origins: tuple[str, ...] = ()
     allow_all_origins: bool = False
@@ -488,7 +490,7 @@ def load_browser_config(settings=None) -> BrowserConfig:
     settings = settings or django_settings
 
     def read(name):
-        return getattr(settings, name, BROWSER_DEFAULTS[name])
+        return _converted(name, getattr(settings, name, BROWSER_DEFAULTS[name]), BROWSER_DEFAULTS)
 
     def text(name):
         return str(read(name) or "").strip()
@@ -506,7 +508,7 @@ def load_browser_config(settings=None) -> BrowserConfig:
         logout_redirect_url=text("AWS_COGNITO_LOGOUT_REDIRECT_URL") or "/",
         samesite=text("AWS_COGNITO_COOKIE_SAMESITE"),
         cookie_domain=text("DJANGO_COOKIE_DOMAIN"),
-        amplify_cookies=bool(read("AWS_COGNITO_AMPLIFY_COOKIES")),
+        amplify_cookies=read("AWS_COGNITO_AMPLIFY_COOKIES"),
         idp_timeout_seconds=read("AWS_COGNITO_IDP_TIMEOUT_SECONDS"),
         allowed_origins=tuple(str(origin) for origin in origins),
         allow_all_origins=bool(getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)),
@@ -548,6 +550,13 @@ def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:
             (
                 "AWS_COGNITO_REFRESH_TOKEN_DAYS",
                 f"must be a whole number from 1 to 3650, got {config.refresh_token_days!r}.",
+            )
+        )
+    if not isinstance(config.amplify_cookies, bool):
+        found.append(
+            (
+                "AWS_COGNITO_AMPLIFY_COOKIES",
+                f"must be on or off, got {config.amplify_cookies!r}.",
             )
         )
     timeout = config.idp_timeout_seconds

@@ -11,6 +11,7 @@ import time
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from rest_framework import status
@@ -25,6 +26,7 @@ from .conf import is_allowed_redirect, load_browser_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
 from .pkce import STATE_MAX_AGE_SECONDS, LoginState, code_challenge
+from .revocation import get_revocation_list
 from .serializers import LoginSerializer, RefreshedSerializer, SessionSerializer
 
 logger = logging.getLogger(__name__)
@@ -181,12 +183,33 @@ def revoke_refresh_token(view: BrowserSessionView, request) -> None:
         logger.warning("refresh token not revoked at sign-out (%s); cookies cleared", error)
 
 
+def revoke_sign_in(view: BrowserSessionView, request) -> None:
+    """With revocation on, deny every token of the browser's sign-in (its ``origin_jti``)
+    to every process at once; failures are logged, not raised."""
+    revocation_list = get_revocation_list()
+    token = request.COOKIES.get(view.config.cognito.cookie_name)
+    if not (revocation_list.enabled and token):
+        return
+    try:
+        origin_jti = get_verifier().verify(token).get("origin_jti")
+    except (TokenError, ImproperlyConfigured):
+        return  # not a token of ours: nothing to revoke
+    if not isinstance(origin_jti, str) or not origin_jti:
+        return
+    try:
+        revocation_list.revoke_origin_jti(origin_jti)
+    except Exception as error:  # the cache's own errors (Redis down ...): sign out anyway
+        logger.warning("sign-in not added to the deny-list at sign-out (%s)", type(error).__name__)
+
+
 class LogoutView(BrowserSessionView):
-    """Sign out: revoke the refresh token (when Cognito can) and clear both cookies."""
+    """Sign out: revoke the refresh token (when Cognito can) and, with revocation on, the
+    sign-in's tokens in the deny-list; clear both cookies."""
 
     serializer_class = None
 
     def post(self, request):
+        revoke_sign_in(self, request)
         revoke_refresh_token(self, request)
         response = Response(status=status.HTTP_204_NO_CONTENT)
         cookies.clear_token_cookies(response, self.config)

@@ -165,6 +165,20 @@ def test_logout_clears_both_cookies_and_warns_when_revocation_fails(local_pool, 
     assert browser.get("/api/me/").status_code == 401
 
 
+def test_logout_revokes_the_sign_in_when_revocation_is_on(local_pool, browser, settings):
+    settings.AWS_COGNITO_REVOCATION = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    login(browser, *ALICE)
+    access_token = browser.cookies[settings.ACCESS_TOKEN_KEY].value
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {access_token}"}
+    assert APIClient().get("/api/me/", **bearer).status_code == 200
+    assert post(browser, "/api/auth/logout/").status_code == 204
+    # The token itself, copied before sign-out, is refused from now on.
+    response = APIClient().get("/api/me/", **bearer)
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
+
+
 def test_wrong_password_and_unknown_user_get_the_same_401(local_pool, browser):
     wrong = login(browser, "alice", "not-her-password")
     unknown = login(browser, "nobody-here", "whatever-Passw0rd!")

@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.checks import run_checks
 
+from djognito.conf import load_browser_config
+
 from .processes import run_python, scrubbed_environment
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +206,16 @@ def test_the_defaults_pass_the_checks():
     assert check_messages() == ""
 
 
+def test_environment_strings_are_converted(settings):
+    settings.AWS_COGNITO_REFRESH_TOKEN_DAYS = "7"
+    settings.AWS_COGNITO_AMPLIFY_COOKIES = "off"
+    settings.AWS_COGNITO_IDP_TIMEOUT_SECONDS = "2.5"
+    config = load_browser_config()
+    assert (config.refresh_token_days, config.amplify_cookies) == (7, False)
+    assert config.idp_timeout_seconds == 2.5
+    assert check_messages() == ""
+
+
 @pytest.mark.parametrize(
     ("overrides", "named"),
     [
@@ -217,6 +229,10 @@ def test_the_defaults_pass_the_checks():
         ({"AWS_COGNITO_DOMAIN": "http://auth.example.com"}, "AWS_COGNITO_DOMAIN"),
         ({"AWS_COGNITO_ENDPOINT_URL": "not a url"}, "AWS_COGNITO_ENDPOINT_URL"),
         ({"DJANGO_COOKIE_DOMAIN": "bad domain!"}, "DJANGO_COOKIE_DOMAIN"),
+        # As the environment writes them: strings, converted (or named) by djognito.conf.
+        ({"AWS_COGNITO_REFRESH_TOKEN_DAYS": "a month"}, "AWS_COGNITO_REFRESH_TOKEN_DAYS"),
+        ({"AWS_COGNITO_AMPLIFY_COOKIES": "maybe"}, "AWS_COGNITO_AMPLIFY_COOKIES must be on or off"),
+        ({"AWS_COGNITO_IDP_TIMEOUT_SECONDS": "soon"}, "AWS_COGNITO_IDP_TIMEOUT_SECONDS"),
     ],
 )
 def test_bad_browser_settings_are_named(settings, overrides, named):
