@@ -304,6 +304,8 @@ def test_a_huge_login_body_is_refused(local_pool, browser):
         signing.dumps(["token", "alice", "password"], salt="another-salt"),
         signing.dumps("just a string", salt=cookies.REFRESH_SALT),
     ],
+    # Signed values carry a timestamp: fixed ids keep collection identical on every worker.
+    ids=["not-a-token", "unsigned-jwt", "signed-with-another-salt", "signed-wrong-shape"],
 )
 def test_a_refresh_cookie_that_is_not_ours_is_401_and_cleared(local_pool, browser, value):
     browser.cookies[settings.AWS_COGNITO_REFRESH_COOKIE] = value
