@@ -99,10 +99,18 @@ class CognitoClaimsValidator:
 
 class VerifiedClaims(dict):
     """A copy of a verified token's claims (``request.auth``); ``pool`` is the id of the
-    user pool that verified it."""
+    user pool that verified it. Made by ``verified_claims``."""
 
     __slots__ = ("pool",)
+    pool: str
 
-    def __init__(self, claims: dict, pool: str = ""):
-        super().__init__(claims)
-        self.pool = pool
+
+def verified_claims(claims: dict, pool: str = "") -> VerifiedClaims:
+    """A ``VerifiedClaims`` copy of ``claims`` from ``pool``.
+
+    A function rather than ``__init__``: dict's own constructor copies in C, and this runs
+    on every authenticated request.
+    """
+    copy = VerifiedClaims(claims)
+    copy.pool = pool
+    return copy

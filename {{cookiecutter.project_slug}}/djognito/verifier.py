@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
 from .cache import CachedToken, VerifiedTokenCache, frozen_claims
-from .claims import CognitoClaimsValidator, VerifiedClaims
+from .claims import CognitoClaimsValidator, verified_claims
 from .errors import (
     InvalidSignature,
     MalformedToken,
@@ -66,7 +66,7 @@ class TokenVerifier:
                 except TokenError:
                     current_key = None
                 if current_key is cached.key:
-                    return VerifiedClaims(cached.claims, self.config.user_pool_id)
+                    return verified_claims(cached.claims, self.config.user_pool_id)
                 # The key that verified it was replaced or left the key set: verify anew.
                 self.cache.discard(token)
         header_segment, payload_segment, signature_segment = split_token(
@@ -87,7 +87,7 @@ class TokenVerifier:
         claims = frozen_claims(claims)
         valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
-        return VerifiedClaims(claims, self.config.user_pool_id)
+        return verified_claims(claims, self.config.user_pool_id)
 
     @property
     def keysets(self) -> list[KeySet]:
