@@ -3,7 +3,7 @@
 from django.templatetags.static import static
 from django.views.generic import TemplateView
 
-from djognito.conf import load_browser_config
+from djognito.conf import browser_config
 
 
 class SignInPageView(TemplateView):
@@ -17,6 +17,6 @@ class SignInPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["managed_login"] = "on" if load_browser_config().domain else "off"
+        context["managed_login"] = "on" if browser_config().domain else "off"
         context["script_url"] = static("api/sign_in.js")
         return context

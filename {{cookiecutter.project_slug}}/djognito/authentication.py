@@ -14,7 +14,7 @@ from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
 from .amplify import amplify_token
 from .claims import is_client_token
-from .conf import load_browser_config, load_config
+from .conf import browser_config, load_config
 from .errors import TokenError
 from .jwt_utils import get_verifier
 from .revocation import get_revocation_list
@@ -96,7 +96,7 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     def get_amplify_token(self, request) -> str | None:
         """The token in Amplify's cookies, when ``AWS_COGNITO_AMPLIFY_COOKIES`` is on."""
-        config = load_browser_config()
+        config = browser_config()
         if not config.amplify_cookies:
             return None
         cognito = config.cognito

@@ -7,6 +7,7 @@ verifies tokens against a configuration that has any.
 """
 
 import dataclasses
+import functools
 import ipaddress
 import json
 import re
@@ -15,6 +16,8 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 # Each pattern must match a whole value (fullmatch): "accessToken\n" is no cookie name.
 REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")
@@ -518,6 +521,19 @@ def load_browser_config(settings=None) -> BrowserConfig:
             or getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         ),
     )
+
+
+@functools.cache
+def browser_config() -> BrowserConfig:
+    """``load_browser_config()``, read once and kept until a setting it reads changes
+    (the authentication class asks on every request that carries no other token)."""
+    return load_browser_config()
+
+
+@receiver(setting_changed)
+def _forget_browser_config(*, setting, **kwargs):
+    if setting in SETTING_NAMES:
+        browser_config.cache_clear()
 
 
 def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:

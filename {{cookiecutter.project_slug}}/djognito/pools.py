@@ -2,10 +2,10 @@
 
 Each pool has its own ``TokenVerifier``, hence its own key set (cache, cool-down, fetch
 lock) and verified-token cache: one pool's outage or key rotation never touches another,
-and a token is only ever checked against the keys of the pool it claims. The ``iss`` is
-read from the unverified payload to choose the pool; a token whose ``iss`` is not one of
-the configured issuers is refused before any key set is fetched. The chosen verifier then
-checks everything, the issuer included.
+and a token is only ever checked against the keys of the pool it claims. A token already
+in a pool's cache is answered from there; any other is routed by the ``iss`` of its
+unverified payload, and refused before any key set is fetched when that is not one of the
+configured issuers. The chosen verifier then checks everything, the issuer included.
 """
 
 import time
@@ -41,6 +41,12 @@ class PoolRouter:
 
     def verify(self, token: str) -> dict:
         """The verified claims of ``token``, from the pool its ``iss`` names."""
+        # A token seen before is in its pool's cache: no need to decode it to route it.
+        now = self.clock()
+        for verifier in self.verifiers.values():
+            claims = verifier.cached_claims(token, now)
+            if claims is not None:
+                return claims
         _, payload_segment, _ = split_token(token, self.config.max_token_bytes)
         issuer = decode_json_object(payload_segment, "payload").get("iss")
         verifier = self.verifiers.get(issuer) if isinstance(issuer, str) else None

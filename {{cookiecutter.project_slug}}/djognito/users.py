@@ -104,6 +104,11 @@ class CognitoUser:
         raise NotImplementedError("CognitoUser is stateless: it has no database row.")
 
 
+def _fixed(value, doc: str) -> property:
+    """An attribute that always reads ``value``; assignments are ignored."""
+    return property(lambda self: value, lambda self, _assigned: None, doc=doc)
+
+
 class CognitoClient(CognitoUser):
     """A machine client (client-credentials token): named by its client id, never a person.
 
@@ -116,29 +121,8 @@ class CognitoClient(CognitoUser):
     def __init__(self, client_id: str, sub: str = "", claims: Mapping | None = None):
         super().__init__(username=client_id, sub=sub or client_id, claims=claims)
 
-    @property
-    def groups(self) -> tuple[str, ...]:
-        """Always empty: Cognito groups hold users, not app clients."""
-        return ()
-
-    @groups.setter
-    def groups(self, value) -> None:
-        pass
-
-    @property
-    def is_staff(self) -> bool:
-        """Always False."""
-        return False
-
-    @is_staff.setter
-    def is_staff(self, value) -> None:
-        pass
-
-    @property
-    def is_superuser(self) -> bool:
-        """Always False."""
-        return False
-
-    @is_superuser.setter
-    def is_superuser(self, value) -> None:
-        pass
+    # Fixed whatever is assigned (``attach_attributes`` may set them for every user):
+    # Cognito groups hold users, not app clients, and a client is never staff.
+    groups = _fixed((), "Always empty: Cognito groups hold users, not app clients.")
+    is_staff = _fixed(False, "Always False.")
+    is_superuser = _fixed(False, "Always False.")

@@ -57,18 +57,9 @@ class TokenVerifier:
     def verify(self, token: str) -> dict:
         """The verified claims of ``token``; raises a ``TokenError`` naming the failed rule."""
         now = self.clock()
-        # The size bound comes first: an oversized string is never hashed or parsed.
-        if isinstance(token, str) and len(token) <= self.config.max_token_bytes:
-            cached = self.cache.get(token, now)
-            if cached is not None:
-                try:
-                    current_key = self.keyset.get_key(cached.kid)
-                except TokenError:
-                    current_key = None
-                if current_key is cached.key:
-                    return verified_claims(cached.claims, self.config.user_pool_id)
-                # The key that verified it was replaced or left the key set: verify anew.
-                self.cache.discard(token)
+        claims = self.cached_claims(token, now)
+        if claims is not None:
+            return claims
         header_segment, payload_segment, signature_segment = split_token(
             token, self.config.max_token_bytes
         )
@@ -88,6 +79,27 @@ class TokenVerifier:
         valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         self.cache.put(token, CachedToken(claims, kid, key, valid_until))
         return verified_claims(claims, self.config.user_pool_id)
+
+    def cached_claims(self, token: str, now: float | None = None) -> dict | None:
+        """The claims of ``token`` when it verified before and its key is still the pool's;
+        None otherwise (then ``verify`` checks it in full)."""
+        # The size bound comes first: an oversized string is never hashed or parsed.
+        if not isinstance(token, str) or len(token) > self.config.max_token_bytes:
+            return None
+        if now is None:
+            now = self.clock()
+        cached = self.cache.get(token, now)
+        if cached is None:
+            return None
+        try:
+            current_key = self.keyset.get_key(cached.kid)
+        except TokenError:
+            current_key = None
+        if current_key is cached.key:
+            return verified_claims(cached.claims, self.config.user_pool_id)
+        # The key that verified it was replaced or left the key set: verify anew.
+        self.cache.discard(token)
+        return None
 
     @property
     def keysets(self) -> list[KeySet]:

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from . import cookies, idp
 from .authentication import BaseCognitoAuthentication
-from .conf import is_allowed_redirect, load_browser_config
+from .conf import browser_config, is_allowed_redirect
 from .errors import TokenError
 from .jwt_utils import get_verifier
 from .pkce import STATE_MAX_AGE_SECONDS, LoginState, code_challenge
@@ -64,7 +64,7 @@ class BrowserSessionView(GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.config = load_browser_config()
+        self.config = browser_config()
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
             # Django's own CSRF check, exactly as for cookie-authenticated requests.
             BaseCognitoAuthentication().enforce_csrf(request)
