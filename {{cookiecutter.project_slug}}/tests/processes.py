@@ -11,7 +11,7 @@ from scripts.processes import ChildProcess, scrubbed_environment
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-__all__ = ["PROJECT", "ApiServer", "run_python", "scrubbed_environment"]
+__all__ = ["PROJECT", "ApiServer", "run_python", "scrubbed_environment", "server_environment"]
 
 
 def run_python(
@@ -27,6 +27,22 @@ def run_python(
         text=True,
         timeout=timeout,
     )
+
+
+def server_environment(folder: Path, **variables: str) -> dict:
+    """What a served project reads, from environment variables only (they win over .env
+    files): Django without DEBUG on 127.0.0.1 over plain http, its SQLite file and static
+    files in ``folder``; ``variables`` add to it or override it (the user pool, DEBUG ...)."""
+    served = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": "served-by-the-tests-only-secret-key-0123456789-abcdefghijklmnop",
+        "DJANGO_DEBUG": "off",
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+    }
+    return scrubbed_environment(**{**served, **variables})
 
 
 class ApiServer(ChildProcess):

@@ -20,7 +20,7 @@ from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import seed
 
-from .processes import PROJECT, ApiServer, scrubbed_environment
+from .processes import PROJECT, ApiServer, server_environment
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -108,15 +108,10 @@ def allowed_front_end_port():
 def site(cognito, allowed_front_end_port, tmp_path_factory):
     """gunicorn serving the project as `make cognito-local && make serve` would locally."""
     folder = tmp_path_factory.mktemp("browser")
-    environment = scrubbed_environment(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY="browser-tests-only-secret-key-0123456789-abcdefghijklmnopqrst",
+    environment = server_environment(
+        folder,
         # As in a generated .env: plain http on 127.0.0.1, so cookies are not Secure.
         DJANGO_DEBUG="on",
-        DJANGO_SECURE_SSL_REDIRECT="off",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(folder / "static"),
         DJANGO_CORS_ALLOWED_ORIGINS=f"http://127.0.0.1:{allowed_front_end_port}",
         ACCESS_TOKEN_KEY=settings.ACCESS_TOKEN_KEY,
         COGNITO_ADMIN_GROUP=settings.COGNITO_ADMIN_GROUP,

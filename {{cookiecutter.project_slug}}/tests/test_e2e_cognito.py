@@ -16,7 +16,7 @@ from scripts.moto_server import MotoServer
 from scripts.seed import emulator_client, seed
 from scripts.sign_in import SignInError, identity_provider, refresh, sign_in
 
-from .processes import ApiServer, scrubbed_environment
+from .processes import ApiServer, server_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -24,26 +24,19 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
 
 
-def server_environment(pool, token_use: str, database: Path) -> dict:
-    """Everything the API reads, from environment variables only (they win over .env files)."""
-    return {
-        **scrubbed_environment(),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": "end-to-end-tests-only-secret-key-0123456789-abcdefghijklmnop",
-        "DJANGO_DEBUG": "off",
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_STATIC_ROOT": str(database.parent / "static"),
-        "ACCESS_TOKEN_KEY": settings.ACCESS_TOKEN_KEY,
-        "COGNITO_ADMIN_GROUP": settings.COGNITO_ADMIN_GROUP,
-        "AWS_COGNITO_REGION": pool.region,
-        "AWS_COGNITO_USER_POOL_ID": pool.pool_id,
-        "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
-        "AWS_COGNITO_TOKEN_USE": token_use,
-        "AWS_COGNITO_ISSUER": "",
-        "AWS_COGNITO_JWKS_URL": pool.jwks_url,
-    }
+def pool_environment(pool, token_use: str, database: Path) -> dict:
+    """The served API configured for ``pool`` and ``token_use``, its database ``database``."""
+    return server_environment(
+        database.parent,
+        ACCESS_TOKEN_KEY=settings.ACCESS_TOKEN_KEY,
+        COGNITO_ADMIN_GROUP=settings.COGNITO_ADMIN_GROUP,
+        AWS_COGNITO_REGION=pool.region,
+        AWS_COGNITO_USER_POOL_ID=pool.pool_id,
+        AWS_COGNITO_APP_CLIENT_ID=pool.client_id,
+        AWS_COGNITO_TOKEN_USE=token_use,
+        AWS_COGNITO_ISSUER="",
+        AWS_COGNITO_JWKS_URL=pool.jwks_url,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +54,7 @@ def database(cognito, tmp_path_factory):
         subprocess.run(
             [sys.executable, "manage.py", *command, "--verbosity", "0"],
             cwd=PROJECT_DIR,
-            env=server_environment(cognito, "access", path),
+            env=pool_environment(cognito, "access", path),
             check=True,
         )
     return path
@@ -69,7 +62,7 @@ def database(cognito, tmp_path_factory):
 
 def serve(pool, token_use, database):
     server = ApiServer(
-        server_environment(pool, token_use, database), database.with_name(f"{token_use}.log")
+        pool_environment(pool, token_use, database), database.with_name(f"{token_use}.log")
     )
     with server:
         yield server

@@ -21,7 +21,7 @@ from djognito.testing import JWKSServer, TokenFactory, jwks_document
 from scripts.ports import free_port
 from scripts.redis_server import RedisServer
 
-from .processes import ApiServer, run_python, scrubbed_environment
+from .processes import ApiServer, run_python, server_environment
 
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
@@ -229,14 +229,8 @@ def shared_deployment(signing_key, tmp_path_factory):
     """A key set, a Redis and two gunicorn servers reading the same deny-list."""
     folder = tmp_path_factory.mktemp("revocation")
     with JWKSServer(jwks_document(signing_key)) as jwks, RedisServer() as cache:
-        environment = scrubbed_environment(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DJANGO_SECRET_KEY="revocation-tests-only-secret-key-0123456789-abcdefghijklmnop",
-            DJANGO_DEBUG="off",
-            DJANGO_SECURE_SSL_REDIRECT="off",
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-            DJANGO_STATIC_ROOT=str(folder / "static"),
+        environment = server_environment(
+            folder,
             DJANGO_CACHE_URL=cache.url,
             AWS_COGNITO_REVOCATION="on",
             AWS_COGNITO_REGION="eu-west-1",

@@ -6,18 +6,14 @@ import pytest
 
 from djognito.testing import JWKSServer, jwks_document
 
-from .processes import ApiServer, scrubbed_environment
+from .processes import ApiServer, server_environment
 
 pytestmark = pytest.mark.e2e
 
 
 def serve_with(jwks_url: str, tmp_path, workers: int = 2) -> ApiServer:
-    environment = scrubbed_environment(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY="warm-start-tests-only-secret-key-0123456789-abcdefghijklmnop",
-        DJANGO_SECURE_SSL_REDIRECT="off",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    environment = server_environment(
+        tmp_path,
         AWS_COGNITO_REGION="eu-west-1",
         AWS_COGNITO_USER_POOL_ID="eu-west-1_TestPool1",
         AWS_COGNITO_APP_CLIENT_ID="testclient1",
