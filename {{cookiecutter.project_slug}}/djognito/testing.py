@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -157,6 +157,38 @@ class TokenFactory:
         )
 
 
+class LoopbackHandler(BaseHTTPRequestHandler):
+    """Request handler of the loopback servers: reads forms, answers bodies, logs nothing."""
+
+    MAX_FORM_BYTES = 65536
+
+    def read_form(self) -> dict:
+        """The request's ``application/x-www-form-urlencoded`` body, first value per name."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, self.MAX_FORM_BYTES)).decode("utf-8", "replace")
+        form = {}
+        for name, value in parse_qsl(body):
+            form.setdefault(name, value)
+        return form
+
+    def send_body(self, status: int, body: bytes, content_type: str, headers=None) -> None:
+        """Answer ``status`` with ``body`` (a client that gave up is no error)."""
+        self.send_response(status)
+        for name, value in {"Content-Type": content_type, **(headers or {})}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
+    def send_json(self, status: int, document, headers=None) -> None:
+        """Answer ``status`` with ``document`` as JSON."""
+        self.send_body(status, json.dumps(document).encode(), "application/json", headers)
+
+    def log_message(self, format, *args):
+        pass
+
+
 class LoopbackServer:
     """A real HTTP server on 127.0.0.1 (a free port), served from a background thread.
 
@@ -229,7 +261,7 @@ class JWKSServer(LoopbackServer):
     def _handler_class(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(LoopbackHandler):
             def do_GET(self):
                 server._count(self.path)
                 behaviour, document = server.answer_for(self.path)
@@ -250,15 +282,7 @@ class JWKSServer(LoopbackServer):
                     body = b"\x00\xffnot json{"
                 elif behaviour == "wrong-shape":
                     body = b'{"keys": "none"}'
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                with contextlib.suppress(OSError):  # the client may have given up
-                    self.wfile.write(body)
-
-            def log_message(self, format, *args):
-                pass
+                self.send_body(status, body, content_type)
 
         return Handler
 
@@ -378,28 +402,16 @@ class ClientCredentialsServer(LoopbackServer):
     def _handler_class(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(LoopbackHandler):
             def do_POST(self):
                 if self.path.split("?")[0] != "/oauth2/token":
                     self._answer(404, {"error": "not_found"})
                     return
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(min(length, 65536)).decode("utf-8", "replace")
-                form = {name: values[0] for name, values in parse_qs(body).items()}
+                form = self.read_form()
                 self._answer(*server.grant(self.headers.get("Authorization", ""), form))
 
             def _answer(self, status: int, document: dict):
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                with contextlib.suppress(OSError):
-                    self.wfile.write(body)
-
-            def log_message(self, format, *args):
-                pass
+                self.send_json(status, document, {"Cache-Control": "no-store"})
 
         return Handler
 
@@ -507,8 +519,9 @@ class CognitoOAuthServer(LoopbackServer):
     def _client_authenticated(self, form: dict, authorization: str | None) -> bool:
         if not self.client_secret:
             return form.get("client_id") == self.client_id
-        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        return secrets.compare_digest(authorization or "", f"Basic {expected}")
+        # With a secret, Cognito takes the client's credentials by HTTP Basic only.
+        client_id, secret = _client_credentials(authorization or "", {})
+        return client_id == self.client_id and secrets.compare_digest(secret, self.client_secret)
 
     def _tokens(self, username: str) -> dict:
         return {
@@ -521,7 +534,7 @@ class CognitoOAuthServer(LoopbackServer):
     def _handler_class(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(LoopbackHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 query = dict(parse_qsl(parts.query))
@@ -535,24 +548,13 @@ class CognitoOAuthServer(LoopbackServer):
                     self._answer(404, {}, {"error": "not_found"})
 
             def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+                form = self.read_form()
                 if urlsplit(self.path).path != "/oauth2/token":
                     self._answer(404, {}, {"error": "not_found"})
                     return
                 self._answer(*server.token(form, self.headers.get("Authorization")))
 
             def _answer(self, status, headers, body):
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                with contextlib.suppress(OSError):
-                    self.wfile.write(payload)
-
-            def log_message(self, format, *args):
-                pass
+                self.send_json(status, body, headers)
 
         return Handler
