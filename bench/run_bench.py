@@ -54,7 +54,10 @@ def target(name: str, figure: float, limit: float, higher_is_better: bool, unit:
 
 # --- 1. per-token verification cost --------------------------------------------------
 def verification_cost(factory, verifier, raw_verify):
-    from djognito.tokens import parse_token
+    from djognito.conf import load_config
+    from djognito.core.jws import parse_token
+
+    max_bytes = load_config().max_token_bytes
 
     per_round = ROUNDS * 2
     fresh = [factory.token(f"user{i}") for i in range(per_round * 200)]
@@ -63,7 +66,7 @@ def verification_cost(factory, verifier, raw_verify):
     raw, new, hit = [], [], []
     for round_index in range(per_round):
         batch = fresh[round_index * 200 : (round_index + 1) * 200]
-        parsed = [parse_token(token) for token in batch]
+        parsed = [parse_token(token, max_bytes) for token in batch]
         started = time.perf_counter()
         for parts in parsed:
             raw_verify(parts.signature, parts.signing_input)
@@ -280,7 +283,8 @@ def main():
     os.environ.update(base_env("http://127.0.0.1:1/"))
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
-    from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
+    from djognito.testing import SigningKey, TokenFactory, jwks_document
+    from scripts.cognito_fakes import JWKSServer
 
     key = SigningKey.generate("bench-key")
     with JWKSServer(jwks_document(key)) as jwks:
@@ -289,7 +293,7 @@ def main():
 
         django.setup()
         from djognito.conf import load_config
-        from djognito.verifier import TokenVerifier
+        from djognito.core.verifier import TokenVerifier
 
         config = load_config()
         factory = TokenFactory(key, config.issuer, CLIENT, config.token_use)

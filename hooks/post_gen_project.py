@@ -8,15 +8,13 @@ from pathlib import Path
 PROJECT = Path.cwd()
 
 # Files that belong to the OpenAPI option only.
-OPENAPI_FILES = ["api/schema.py", "tests/test_openapi.py"]
+OPENAPI_FILES = ["api/schema.py", "djognito/contrib/spectacular.py", "tests/test_openapi.py"]
 
-# Files that belong to the browser sessions option only.
+# Files that belong to the browser sessions option only: the module's part, with the two
+# aliases that keep projects generated before it found its folder working, and the sample's.
 BROWSER_SESSION_FILES = [
-    "djognito/cookies.py",
-    "djognito/idp.py",
-    "djognito/pkce.py",
+    "djognito/browser",
     "djognito/serializers.py",
-    "djognito/urls.py",
     "djognito/views.py",
     "api/pages.py",
     "api/templates",

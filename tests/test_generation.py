@@ -1,5 +1,6 @@
 """Bake every supported option combination and run each baked project's own checks."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -28,6 +29,26 @@ SUPPORTED = {
 # The default bake's suite runs on PostgreSQL in test_postgres.py: running it on SQLite as
 # well would test the same code twice (every other bake runs its suite on SQLite).
 SUITE_RUN_ON_POSTGRESQL = {"access-docs"} if postgresql_available() else set()
+
+# Names of the sign-in part's settings and check ids, which a bake without it must not hold.
+BROWSER_SETTING_NAMES = (
+    "AWS_COGNITO_REFRESH_COOKIE",
+    "AWS_COGNITO_DOMAIN",
+    "AWS_COGNITO_AMPLIFY_COOKIES",
+    "AWS_COGNITO_COOKIE_SAMESITE",
+    "DJANGO_COOKIE_DOMAIN",
+)
+BROWSER_CHECK_IDS = tuple(f"djognito.E1{number:02}" for number in range(1, 14))
+
+
+def post_gen_hook():
+    """The post-generation hook as a module (its lists of option files)."""
+    path = Path(__file__).resolve().parent.parent / "hooks" / "post_gen_project.py"
+    spec = importlib.util.spec_from_file_location("post_gen_project", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 LEFTOVER_TAG = re.compile(r"{{\s*cookiecutter\.|{%-?\s|cookiecutter\.")
 
@@ -107,24 +128,16 @@ def test_auth_module_is_copied_verbatim(bake):
 
 def test_docs_option_off_leaves_no_trace(bake):
     project = bake(openapi_docs="n")
+    assert not (project / "djognito" / "contrib" / "spectacular.py").exists()
     for path in project_files(project):
+        if path.relative_to(project).parts[0] == "djognito":
+            continue  # the module loads its OpenAPI extension only where drf-spectacular is
         text = path.read_text(errors="replace").lower()
         assert "spectacular" not in text, f"OpenAPI leftover in {path}"
 
 
-BROWSER_SESSION_PATHS = [
-    "djognito/views.py",
-    "djognito/urls.py",
-    "djognito/idp.py",
-    "djognito/cookies.py",
-    "djognito/pkce.py",
-    "djognito/serializers.py",
-    "api/pages.py",
-    "api/templates",
-    "api/static",
-    "tests/test_browser.py",
-    "tests/test_browser_sessions.py",
-]
+# The hook's list: what it removes is exactly what this test expects to be gone.
+BROWSER_SESSION_PATHS = post_gen_hook().BROWSER_SESSION_FILES
 BROWSER_SESSION_WORDS = [
     "corsheaders",
     "cors-headers",
@@ -137,22 +150,35 @@ BROWSER_SESSION_WORDS = [
 
 def test_browser_sessions_off_leaves_no_trace(bake):
     project = bake(browser_sessions="n")
+    assert "djognito/browser" in BROWSER_SESSION_PATHS
     for relative in BROWSER_SESSION_PATHS:
         assert not (project / relative).exists(), f"{relative} left behind"
     for path in project_files(project):
+        text = path.read_text(errors="replace")
         if path.relative_to(project).parts[0] == "djognito":
-            continue  # the reusable module is copied verbatim; its sign-in modules are gone
-        text = path.read_text(errors="replace").lower()
+            # The module keeps no setting, check or URL of the sign-in part.
+            for leftover in (*BROWSER_SETTING_NAMES, *BROWSER_CHECK_IDS, "/api/auth/"):
+                assert leftover not in text, f"browser-session leftover {leftover!r} in {path}"
+            continue
         for word in BROWSER_SESSION_WORDS:
-            assert word not in text, f"browser-session leftover {word!r} in {path}"
+            assert word not in text.lower(), f"browser-session leftover {word!r} in {path}"
+    venv = shared_venv(project)
+    listed = run(
+        project, str(venv / "bin" / "python"), "-c",
+        "import django; django.setup(); from django.core import checks; "
+        "print(sorted(c.__name__ for c in checks.registry.registry.get_checks()))",
+        DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY="x" * 50,
+    ).stdout  # fmt: skip
+    assert "check_browser_settings" not in listed and "check_cognito_settings" in listed
 
 
 def test_browser_sessions_are_on_by_default(bake):
     project = bake()
-    assert (project / "djognito" / "views.py").is_file()
+    assert (project / "djognito" / "browser" / "views.py").is_file()
     assert "django-cors-headers==" in (project / "requirements.txt").read_text()
     assert "playwright==" in (project / "requirements-dev.txt").read_text()
-    assert 'include("djognito.urls")' in (project / "config" / "urls.py").read_text()
+    assert 'include("djognito.browser.urls")' in (project / "config" / "urls.py").read_text()
+    assert '"djognito.browser",' in (project / "config" / "settings.py").read_text()
 
 
 def test_empty_ids_are_reported_by_check_naming_the_variables(bake):

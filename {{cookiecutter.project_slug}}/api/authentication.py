@@ -6,14 +6,14 @@ from djognito.authentication import BaseCognitoAuthentication
 
 
 class CognitoAuthentication(BaseCognitoAuthentication):
-    """Maps ``cognito:groups`` onto ``user.groups``; admin group members are staff.
+    """Members of the admin Cognito group are staff.
 
-    Edit ``attach_attributes`` to map your own claims (``custom:tenant``, ``scope`` ...).
+    ``user.groups`` already holds the token's ``cognito:groups``; edit ``attach_attributes``
+    to map what your app needs from them and from your own claims (``custom:tenant`` ...).
     """
 
     # Read once: attach_attributes runs on every request, and each settings lookup costs.
     staff_group = settings.COGNITO_ADMIN_GROUP
 
     def attach_attributes(self, user, request):
-        user.groups = tuple(user.claims.get("cognito:groups", ()))
         user.is_staff = self.staff_group in user.groups

@@ -3,7 +3,7 @@
 from django.templatetags.static import static
 from django.views.generic import TemplateView
 
-from djognito.conf import browser_config
+from djognito.browser.settings import browser_config
 
 
 class SignInPageView(TemplateView):

@@ -2,7 +2,7 @@
 
 The views stay free of schema code:
 
-- ``CognitoTokenScheme`` describes how a Cognito token may be sent: an
+- ``djognito.contrib.spectacular`` describes how a Cognito token may be sent: an
   ``Authorization: Bearer`` header or the ``ACCESS_TOKEN_KEY`` cookie (either one is enough).
 - ``ENDPOINTS`` gives each view's ``extend_schema`` per method: its summary and responses,
   401 and 403 included.
@@ -12,8 +12,7 @@ Document a new view with a line in ``ENDPOINTS`` (or with ``@extend_schema`` on 
 is not.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.utils import (
     OpenApiExample,
 {%- if cookiecutter.browser_sessions == 'y' %}
@@ -25,65 +24,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from djognito.conf import load_config
-{%- if cookiecutter.browser_sessions == 'y' %}
-from djognito.serializers import (
+{% if cookiecutter.browser_sessions == 'y' %}from djognito.browser.serializers import (
     LoginSerializer,
     RefreshedSerializer,
     SessionSerializer,
     SignInErrorSerializer,
 )
-{%- endif %}
+{% endif %}from djognito.contrib.spectacular import ErrorSerializer
 
 from .serializers import MeSerializer, NoteSerializer, ReportSerializer
-
-BEARER_SCHEME = "cognitoBearer"
-COOKIE_SCHEME = "cognitoCookie"
-
-
-class CognitoTokenScheme(OpenApiAuthenticationExtension):
-    """``BaseCognitoAuthentication`` and its subclasses: a Bearer header or the cookie."""
-
-    target_class = "djognito.authentication.BaseCognitoAuthentication"
-    match_subclasses = True
-    name = [BEARER_SCHEME, COOKIE_SCHEME]
-
-    def get_security_requirement(self, auto_schema):
-        # A list of requirements means "any one of them": the header or the cookie.
-        return [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
-
-    def get_security_definition(self, auto_schema):
-        bearer = build_bearer_security_scheme_object(
-            header_name="Authorization", token_prefix="Bearer", bearer_format="JWT"
-        )
-        bearer["description"] = (
-            "A Cognito token (JWT) in `Authorization: Bearer <token>`. "
-            "The header wins when both are sent."
-        )
-        cookie = {
-            "type": "apiKey",
-            "in": "cookie",
-            "name": load_config().cookie_name,
-            "description": (
-                "A Cognito token (JWT) in this cookie. Unsafe methods (POST ...) then also "
-                "need the CSRF token from `GET /api/csrf/` in the `X-CSRFToken` header. "
-                "This page cannot set the cookie (browsers keep cookies away from page "
-                "scripts here): "
-{%- if cookiecutter.browser_sessions == 'y' %}
-                "sign in on the sign-in page at `/` (it sets the real, HttpOnly cookie) "
-                "and reload this page, or "
-{%- endif %}
-                "use the Bearer scheme."
-            ),
-        }
-        return [bearer, cookie]
-
-
-class ErrorSerializer(serializers.Serializer):
-    """An error body: what is wrong (never the token) and a stable code to branch on."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
 
 
 class MessageSerializer(serializers.Serializer):
@@ -222,7 +171,7 @@ def view_extension(
 VIEW_EXTENSIONS = [view_extension(name, methods) for name, methods in ENDPOINTS.items()]
 {%- if cookiecutter.browser_sessions == 'y' %}
 
-# --- Browser sign-in (djognito.views) -------------------------------------------------
+# --- Browser sign-in (djognito.browser.views) -------------------------------------------------
 
 SIGN_IN_REFUSED = OpenApiResponse(
     SignInErrorSerializer,
@@ -241,7 +190,7 @@ SESSION_ENDED = OpenApiResponse(
 )
 REDIRECT = OpenApiResponse(description="A redirect (`Location`).")
 
-# View (in djognito.views) -> method -> its documentation.
+# View (in djognito.browser.views) -> method -> its documentation.
 SIGN_IN_ENDPOINTS = {
     "LoginView": {
         "post": extend_schema(
@@ -303,7 +252,7 @@ SIGN_IN_ENDPOINTS = {
     },
 }
 VIEW_EXTENSIONS += [
-    view_extension(name, methods, module="djognito.views")
+    view_extension(name, methods, module="djognito.browser.views")
     for name, methods in SIGN_IN_ENDPOINTS.items()
 ]
 {%- endif %}

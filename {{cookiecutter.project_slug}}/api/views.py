@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from djognito import default_verifier
+from djognito import state
 from djognito.permissions import HasScope, InCognitoGroup
 
 from .models import Note
@@ -37,7 +37,7 @@ class HealthView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request):
-        return Response({"status": "ok", "jwks": default_verifier.status()})
+        return Response({"status": "ok", "jwks": state.status()})
 
 
 @method_decorator(ensure_csrf_cookie, name="get")

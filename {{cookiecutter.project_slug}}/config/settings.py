@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
 {%- endif %}
     "djognito",
+    "djognito.revocation",
+{%- if cookiecutter.browser_sessions == 'y' %}
+    "djognito.browser",
+{%- endif %}
     "api",
 {%- if cookiecutter.browser_sessions == 'y' %}
     "corsheaders",
@@ -120,8 +124,14 @@ AWS_COGNITO_GROUP_PERMISSIONS = {
     "{{ cookiecutter.admin_group }}": ["api.view_all_notes"],
 }
 # Every other AWS_COGNITO_* variable is passed on as written when it is set: the defaults
-# live in djognito/conf.py, and `manage.py check` names any value that is malformed.
+# live in the settings tables (djognito/conf.py
+{%- if cookiecutter.browser_sessions == 'y' %}, djognito/browser/settings.py{% endif %}), and
+# `manage.py check` names any value that is malformed.
+{%- if cookiecutter.browser_sessions == 'y' %}
+globals().update(settings_from_environment(os.environ, "djognito.browser.settings"))
+{%- else %}
 globals().update(settings_from_environment(os.environ))
+{%- endif %}
 COGNITO_ADMIN_GROUP = env("COGNITO_ADMIN_GROUP", default="{{ cookiecutter.admin_group }}")
 # Resource server (Cognito > App integration > Resource servers) whose scope
 # "<identifier>/reports.read" lets a service (client-credentials token) call /api/reports/.
@@ -129,11 +139,11 @@ COGNITO_RESOURCE_SERVER = env("COGNITO_RESOURCE_SERVER", default="{{ cookiecutte
 COGNITO_REPORTS_SCOPE = f"{COGNITO_RESOURCE_SERVER}/reports.read"
 {%- if cookiecutter.browser_sessions == 'y' %}
 
-# --- Browser sessions (djognito.views: /api/auth/...; see the README) --------------
+# --- Browser sessions (djognito.browser: /api/auth/...; see the README) ------------
 # Sign-in calls go to Cognito's regional endpoint unless AWS_COGNITO_ENDPOINT_URL is set
 # (`make cognito-local` writes the emulator's into .env.local).
 # Their variables (AWS_COGNITO_ENDPOINT_URL, AWS_COGNITO_REFRESH_COOKIE, ...) are passed on
-# above with the others; djognito/conf.py holds their defaults and checks.
+# above with the others; djognito/browser/settings.py holds their defaults and checks.
 CSRF_COOKIE_DOMAIN = os.environ.get("DJANGO_COOKIE_DOMAIN", "").strip() or None
 if os.environ.get("AWS_COGNITO_COOKIE_SAMESITE", "").strip() == "None":
     # A front end on another site must send (and read) the CSRF cookie as well.

@@ -17,7 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 {%- endif %}
 {%- if cookiecutter.browser_sessions == 'y' %}
-    path("api/auth/", include("djognito.urls")),
+    path("api/auth/", include("djognito.browser.urls")),
     path("", SignInPageView.as_view(), name="sign-in-page"),
 {%- endif %}
 ]

@@ -10,6 +10,6 @@ application = get_wsgi_application()
 
 # Fetch the key set while the worker starts, so the first request pays no fetch and the
 # health endpoint reports ready at once (never fails the start: see warm_up).
-from djognito.default_verifier import warm_up  # noqa: E402
+from djognito.state import warm_up  # noqa: E402
 
 warm_up()

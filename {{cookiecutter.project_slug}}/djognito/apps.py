@@ -1,13 +1,22 @@
-"""Django app configuration: registers the system checks and the settings-reload hook."""
+"""Django app configuration: registers the system checks and the OpenAPI extension."""
+
+from importlib.util import find_spec
 
 from django.apps import AppConfig
 
 
 class DjognitoConfig(AppConfig):
-    """App config for djognito; no models, only checks and a management command."""
+    """App config for djognito; no models, only checks and a management command.
+
+    The optional parts are apps of their own: ``djognito.browser`` (sign-in endpoints) and
+    ``djognito.revocation`` (deny-list).
+    """
 
     name = "djognito"
     verbose_name = "Cognito authentication"
 
     def ready(self):
-        from . import checks, default_verifier, revocation  # noqa: F401  (checks, signal receivers)
+        from . import checks, state  # noqa: F401  (checks, the settings-reload receiver)
+
+        if find_spec("drf_spectacular"):
+            from .contrib import spectacular  # noqa: F401  (OpenAPI of the token schemes)

@@ -12,13 +12,15 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 
-from .amplify import amplify_token
-from .claims import is_client_token
-from .conf import browser_config, load_config
+from . import state
+from .core.claims import is_client_token
 from .errors import TokenError
-from .jwt_utils import get_verifier
-from .revocation import get_revocation_list
 from .users import CognitoClient, CognitoUser
+
+try:  # Amplify's cookies are read by the optional browser part (browser_sessions)
+    from .browser.amplify import amplify_request_token
+except ImportError:
+    amplify_request_token = None
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,12 @@ def _quoted(text: str) -> str:
 def client_address(request) -> str:
     """The peer address of the request, for logs."""
     return request.META.get("REMOTE_ADDR", "-")
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """A ``TokenError`` that is no fault of the token (the deny-list is unreachable): 503."""
+
+    status_code = 503
 
 
 class BaseCognitoAuthentication(BaseAuthentication):
@@ -81,8 +89,8 @@ class BaseCognitoAuthentication(BaseAuthentication):
                 if credentials is None:
                     self._refuse(
                         request,
-                        "invalid Authorization header: expected 'Bearer <token>'",
-                        "malformed_authorization_header",
+                        TokenError("invalid Authorization header: expected 'Bearer <token>'"),
+                        code="malformed_authorization_header",
                     )
                 return credentials[1], FROM_HEADER
         token = request.COOKIES.get(self.get_cookie_name())
@@ -95,17 +103,15 @@ class BaseCognitoAuthentication(BaseAuthentication):
         return None, None
 
     def get_amplify_token(self, request) -> str | None:
-        """The token in Amplify's cookies, when ``AWS_COGNITO_AMPLIFY_COOKIES`` is on."""
-        config = browser_config()
-        if not config.amplify_cookies:
+        """The token in Amplify's cookies, when the browser part is installed and its
+        settings say to read them."""
+        if amplify_request_token is None:
             return None
-        cognito = config.cognito
-        return amplify_token(request.COOKIES, cognito.app_client_ids, cognito.token_use)
+        return amplify_request_token(request.COOKIES)
 
     def get_cookie_name(self) -> str:
         """The cookie that carries the token (``ACCESS_TOKEN_KEY``)."""
-        verifier = self._verifier()
-        return (verifier.config if verifier else load_config()).cookie_name
+        return state.config().cookie_name
 
     def verify(self, request, token: str) -> dict:
         """Verified claims of ``token`` (``.pool`` names the user pool), or
@@ -114,12 +120,14 @@ class BaseCognitoAuthentication(BaseAuthentication):
         if verifier is None:
             logger.error("Cognito authentication is not configured; run `manage.py check`.")
             self._refuse(
-                request, "authentication is not configured on this server", "not_configured"
+                request,
+                TokenError("authentication is not configured on this server"),
+                code="not_configured",
             )
         try:
             return verifier.verify(token)
         except TokenError as exc:
-            self._refuse(request, exc.reason, exc.code)
+            self._refuse(request, exc)
 
     def user_from_claims(self, claims: dict, request) -> CognitoUser:
         """The user of verified ``claims``: ``build_user``, the revocation check (when on),
@@ -131,14 +139,16 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     def build_user(self, claims: dict) -> CognitoUser:
         """A ``CognitoUser`` (a ``CognitoClient`` for a client-credentials token) carrying
-        the claims, before ``attach_attributes`` runs."""
-        config = self._verifier().config
+        the claims and the groups of ``cognito:groups``, before ``attach_attributes`` runs."""
+        config = state.config()
         if is_client_token(claims):
             user = self.client_class(claims["client_id"], sub=claims["sub"], claims=claims)
         else:
             user = self.user_class(
                 username=claims[config.username_claim],
                 sub=claims["sub"],
+                # A list of strings (the verifier checks it), handed out as a tuple.
+                groups=claims.get("cognito:groups", ()),
                 claims=claims,
                 group_permissions=config.group_permissions,
             )
@@ -146,13 +156,14 @@ class BaseCognitoAuthentication(BaseAuthentication):
         return user
 
     def check_revocation(self, request, claims: dict, user: CognitoUser) -> None:
-        """With ``AWS_COGNITO_REVOCATION`` on, refuse a token the deny-list names (401)."""
-        revocation_list = get_revocation_list()
+        """With ``AWS_COGNITO_REVOCATION`` on, refuse a token the deny-list names (401), or
+        every token while the list cannot be read (503)."""
+        revocation_list = state.revocation_list()
         if revocation_list.enabled:
             try:
                 revocation_list.check(claims, user.get_username())
             except TokenError as exc:
-                self._refuse(request, exc.reason, exc.code)
+                self._refuse(request, exc)
 
     def attach_attributes(self, user: CognitoUser, request) -> None:
         """Hook: add attributes to ``user`` from ``user.claims``. Does nothing by default."""
@@ -174,11 +185,15 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     def _verifier(self):
         try:
-            return get_verifier()
+            return state.verifier()
         except ImproperlyConfigured:
             return None
 
-    def _refuse(self, request, reason: str, code: str):
+    def _refuse(self, request, error: TokenError, code: str | None = None):
+        """Raise the DRF exception that answers ``error``: 401 with its reason, or 503."""
+        reason, code = error.reason, code or error.code
+        if error.status != 401:
+            raise ServiceUnavailable(reason, code=code)
         setattr(request, _ERROR_ATTRIBUTE, reason)
         logger.info("authentication failed: %s (client %s)", reason, client_address(request))
         raise exceptions.AuthenticationFailed(reason, code=code)

@@ -2,72 +2,25 @@
 
 from django.core import checks
 
-from .conf import browser_problems, load_browser_config, load_config, problems
+from .conf import SETTINGS, load_config, problems
 
-# One id per setting, written out so that it never moves (README lists them). New settings
-# take the next free number; a retired setting's id is never reused.
-CHECK_IDS = {
-    "ACCESS_TOKEN_KEY": "djognito.E001",
-    "AWS_COGNITO_REGION": "djognito.E002",
-    "AWS_COGNITO_USER_POOL_ID": "djognito.E003",
-    "AWS_COGNITO_APP_CLIENT_ID": "djognito.E004",
-    "AWS_COGNITO_TOKEN_USE": "djognito.E005",
-    "AWS_COGNITO_ISSUER": "djognito.E006",
-    "AWS_COGNITO_JWKS_URL": "djognito.E007",
-    "AWS_COGNITO_LEEWAY_SECONDS": "djognito.E008",
-    "AWS_COGNITO_MAX_TOKEN_BYTES": "djognito.E009",
-    "AWS_COGNITO_JWKS_TIMEOUT_SECONDS": "djognito.E010",
-    "AWS_COGNITO_JWKS_TTL_SECONDS": "djognito.E011",
-    "AWS_COGNITO_JWKS_COOLDOWN_SECONDS": "djognito.E012",
-    "AWS_COGNITO_TOKEN_CACHE_SIZE": "djognito.E013",
-    "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS": "djognito.E014",
-    "AWS_COGNITO_GROUP_PERMISSIONS": "djognito.E015",
-    "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS": "djognito.E016",
-    "AWS_COGNITO_REVOCATION": "djognito.E017",
-    "AWS_COGNITO_REVOCATION_FAIL_OPEN": "djognito.E018",
-    "AWS_COGNITO_REVOCATION_RECHECK_SECONDS": "djognito.E019",
-}
+# One id per setting (``conf.SETTINGS`` pins them); the README lists them.
+CHECK_IDS = {setting.name: setting.check_id for setting in SETTINGS}
+
+
+def setting_errors(found, check_ids: dict) -> list[checks.Error]:
+    """One ``checks.Error`` per (setting name, message), with the setting's pinned id."""
+    return [
+        checks.Error(
+            f"{name} {message}",
+            hint=f"Set {name} in .env or the environment.",
+            id=check_ids[name],
+        )
+        for name, message in found
+    ]
 
 
 @checks.register("djognito")
 def check_cognito_settings(app_configs=None, **kwargs):
     """One error per problem, with the setting (environment variable) name first."""
-    return [
-        checks.Error(
-            f"{name} {message}",
-            hint=f"Set {name} in .env or the environment.",
-            id=CHECK_IDS[name],
-        )
-        for name, message in problems(load_config())
-    ]
-
-
-# Browser-session settings: ids from E101 on, written out like CHECK_IDS.
-BROWSER_CHECK_IDS = {
-    "AWS_COGNITO_ENDPOINT_URL": "djognito.E101",
-    "AWS_COGNITO_APP_CLIENT_SECRET": "djognito.E102",
-    "AWS_COGNITO_REFRESH_COOKIE": "djognito.E103",
-    "AWS_COGNITO_REFRESH_TOKEN_DAYS": "djognito.E104",
-    "AWS_COGNITO_DOMAIN": "djognito.E105",
-    "AWS_COGNITO_REDIRECT_URI": "djognito.E106",
-    "AWS_COGNITO_LOGIN_REDIRECT_URL": "djognito.E107",
-    "AWS_COGNITO_LOGOUT_REDIRECT_URL": "djognito.E108",
-    "AWS_COGNITO_COOKIE_SAMESITE": "djognito.E109",
-    "DJANGO_COOKIE_DOMAIN": "djognito.E110",
-    "AWS_COGNITO_AMPLIFY_COOKIES": "djognito.E111",
-    "AWS_COGNITO_IDP_TIMEOUT_SECONDS": "djognito.E112",
-    "DJANGO_CORS_ALLOWED_ORIGINS": "djognito.E113",
-}
-
-
-@checks.register("djognito")
-def check_browser_settings(app_configs=None, **kwargs):
-    """One error per problem of the sign-in, cookie and CORS settings."""
-    return [
-        checks.Error(
-            f"{name} {message}",
-            hint=f"Set {name} in .env or the environment.",
-            id=BROWSER_CHECK_IDS[name],
-        )
-        for name, message in browser_problems(load_browser_config())
-    ]
+    return setting_errors(problems(load_config()), CHECK_IDS)

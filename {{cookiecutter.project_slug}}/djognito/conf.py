@@ -1,23 +1,26 @@
-"""The one place that reads Django settings into a frozen ``CognitoConfig``.
+"""The settings of this package: each one declared once, read into a frozen ``CognitoConfig``.
 
 Settings use the names of the environment variables (``AWS_COGNITO_REGION`` ...), so a
-project may set them in ``settings.py`` or read them from the environment. ``problems()``
-lists what is wrong with a configuration; the system checks report those, and nothing
-verifies tokens against a configuration that has any.
+project may set them in ``settings.py`` or read them from the environment. Every setting is
+one ``Setting`` row of ``SETTINGS``: its name, the ``CognitoConfig`` attribute it fills, its
+default, how a value from the environment is read, what makes a value wrong, and its pinned
+``manage.py check`` id. ``problems()`` lists what is wrong with a configuration; the system
+checks report those, and nothing verifies tokens against a configuration that has any.
+
+The optional parts declare their settings the same way (``djognito.browser.settings``).
 """
 
 import dataclasses
-import functools
 import ipaddress
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import import_module
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 # Each pattern must match a whole value (fullmatch): "accessToken\n" is no cookie name.
 REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")
@@ -29,59 +32,25 @@ TOKEN_USES = ("access", "id")
 # Clock skew between Cognito and a server kept by NTP is far below this: more would only
 # stretch the life of expired tokens.
 MAX_LEEWAY_SECONDS = 30
+# Cognito access and id tokens live at most one day.
+MAX_TOKEN_LIFETIME_SECONDS = 86400
+# How long a process may trust a "not revoked" answer: revocations show within a second.
+MAX_REVOCATION_RECHECK_SECONDS = 0.9
 LOOPBACK_HOSTS = ("localhost",)
 # AWS_COGNITO_ISSUER and AWS_COGNITO_JWKS_URL may name these, to hold one URL per pool.
 URL_FIELDS = ("user_pool_id", "region")
 DEFAULT_ISSUER_TEMPLATE = "https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
 DEFAULT_JWKS_URL_TEMPLATE = "{issuer}/.well-known/jwks.json"
-# Cognito access and id tokens live at most one day.
-DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86400
-# How long a process trusts a "not revoked" answer: revocations show within a second.
-DEFAULT_REVOCATION_RECHECK_SECONDS = 0.5
-MAX_REVOCATION_RECHECK_SECONDS = 0.9
 TRUE_WORDS = ("on", "true", "yes", "1")
 FALSE_WORDS = ("off", "false", "no", "0", "")
 
-# Setting name -> default, for every setting this package reads: the only place defaults
-# are written. A setting's type is its default's type; values from the environment are
-# strings, converted here (what does not convert is reported by `manage.py check`).
-DEFAULTS = {
-    "ACCESS_TOKEN_KEY": "accessToken",
-    "AWS_COGNITO_REGION": "",
-    "AWS_COGNITO_USER_POOL_ID": "",
-    "AWS_COGNITO_APP_CLIENT_ID": "",
-    "AWS_COGNITO_TOKEN_USE": "access",
-    "AWS_COGNITO_ISSUER": "",
-    "AWS_COGNITO_JWKS_URL": "",
-    "AWS_COGNITO_LEEWAY_SECONDS": 5,
-    "AWS_COGNITO_MAX_TOKEN_BYTES": 8192,
-    "AWS_COGNITO_JWKS_TIMEOUT_SECONDS": 3.0,
-    "AWS_COGNITO_JWKS_TTL_SECONDS": 3600,
-    "AWS_COGNITO_JWKS_COOLDOWN_SECONDS": 30,
-    "AWS_COGNITO_TOKEN_CACHE_SIZE": 10_000,
-    "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS": 300,
-    "AWS_COGNITO_GROUP_PERMISSIONS": {},
-    "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS": DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-    "AWS_COGNITO_REVOCATION": False,
-    "AWS_COGNITO_REVOCATION_FAIL_OPEN": False,
-    "AWS_COGNITO_REVOCATION_RECHECK_SECONDS": DEFAULT_REVOCATION_RECHECK_SECONDS,
-}
-SETTING_NAMES = frozenset(DEFAULTS) | {"DEBUG"}
+
+# --- Reading a value ---------------------------------------------------------------------
 
 
-def settings_from_environment(environ) -> dict:
-    """The settings of this package (``DEFAULTS``, ``BROWSER_DEFAULTS``) that ``environ``
-    sets, as written there.
-
-    ``config/settings.py`` passes these on, so a default is written only here; values are
-    converted (and malformed ones reported by ``manage.py check``) when they are read.
-    """
-    return {name: environ[name] for name in (*DEFAULTS, *BROWSER_DEFAULTS) if name in environ}
-
-
-def _converted(name: str, value, defaults: dict | None = None):
-    """``value`` turned into the type of the setting's default, or left as it is."""
-    default = (DEFAULTS if defaults is None else defaults)[name]
+def converted(value, default):
+    """``value`` turned into the type of ``default`` when it is a string from the
+    environment, or left as it is (what does not convert is named by ``manage.py check``)."""
     if not isinstance(value, str) or isinstance(default, str):
         return value
     text = value.strip()
@@ -97,7 +66,18 @@ def _converted(name: str, value, defaults: dict | None = None):
             return float(text)
     except ValueError:
         pass
-    return value  # not convertible: problems() names the setting
+    return value
+
+
+def text(value) -> str:
+    """A string setting, stripped ('' for None)."""
+    return str(value or "").strip()
+
+
+def comma_list(value) -> tuple[str, ...]:
+    """``"a, b"`` (or a list) as ``("a", "b")``, blanks dropped."""
+    items = value.split(",") if isinstance(value, str) else value or ()
+    return tuple(str(item).strip() for item in items if str(item).strip())
 
 
 def group_permissions_mapping(value) -> MappingProxyType | None:
@@ -114,54 +94,234 @@ def group_permissions_mapping(value) -> MappingProxyType | None:
     return MappingProxyType(mapping)
 
 
+# --- Rules: each returns what is wrong with a value, or None -----------------------------
+
+
+def whole(low: int, high: int) -> Callable[[object], str | None]:
+    """A whole number from ``low`` to ``high``."""
+
+    def rule(value):
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return None
+        return f"must be a whole number from {low} to {high}, got {value!r}."
+
+    return rule
+
+
+def seconds(high: float, zero_allowed: bool = False) -> Callable[[object], str | None]:
+    """A number of seconds up to ``high`` (above zero unless ``zero_allowed``)."""
+    span = f"from 0 to {high}" if zero_allowed else f"in (0, {high}]"
+
+    def rule(value):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and (value >= 0 if zero_allowed else value > 0) and value <= high:
+            return None
+        return f"must be a number of seconds {span}, got {value!r}."
+
+    return rule
+
+
+def on_off(value) -> str | None:
+    """``True`` or ``False`` (``on``/``off`` ... in the environment)."""
+    return None if isinstance(value, bool) else f"must be on or off, got {value!r}."
+
+
+def cookie_name(value) -> str | None:
+    """A valid cookie name."""
+    if isinstance(value, str) and COOKIE_NAME_PATTERN.fullmatch(value):
+        return None
+    return f"must be a valid cookie name, got {value!r}."
+
+
+def anything(value) -> None:
+    """No rule of its own (checked with the settings it depends on)."""
+    return None
+
+
 @dataclass(frozen=True, slots=True)
-class CognitoConfig:
-    """Validated-on-demand, immutable view of the Cognito settings."""
+class Setting:
+    """One setting: ``name`` (the environment variable and Django setting), the config
+    ``attribute`` it fills, its ``default``, ``read`` (the converted value to the
+    attribute's value), ``rule`` (what is wrong with that value) and its check id."""
 
-    region: str
-    user_pool_id: str
-    app_client_ids: tuple[str, ...]
-    token_use: str
-    cookie_name: str
-    issuer: str
-    jwks_url: str
-    leeway_seconds: int = 5
-    max_token_bytes: int = 8192
-    jwks_timeout_seconds: float = 3.0
-    jwks_ttl_seconds: int = 3600
-    jwks_cooldown_seconds: int = 30
-    token_cache_size: int = 10_000
-    token_cache_ttl_seconds: int = 300
-    # A read-only {group: frozenset(permissions)}; the value as given when malformed.
-    group_permissions: object = field(default_factory=lambda: MappingProxyType({}))
-    max_token_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
-    debug: bool = False
-    # Every configured pool (the fields above describe the first one) and the templates
-    # each pool's issuer and key set URL are built from.
-    user_pool_ids: tuple[str, ...] = ()
-    issuer_template: str = DEFAULT_ISSUER_TEMPLATE
-    jwks_url_template: str = DEFAULT_JWKS_URL_TEMPLATE
-    # AWS_COGNITO_REGION as set ('' when the pool ids give the region).
-    configured_region: str = ""
-    # The deny-list of revoked tokens (djognito.revocation).
-    revocation: bool = False
-    revocation_fail_open: bool = False
-    revocation_recheck_seconds: float = DEFAULT_REVOCATION_RECHECK_SECONDS
+    name: str
+    attribute: str
+    default: object
+    check_id: str
+    rule: Callable[[object], str | None] = anything
+    read: Callable[[object], object] = lambda value: value
+    # Kept out of the config's repr (logs, error reports).
+    secret: bool = False
 
-    @property
-    def username_claim(self) -> str:
-        """The claim that names the user: ``username`` in access tokens."""
-        return "username" if self.token_use == "access" else "cognito:username"
-
-    @property
-    def client_claim(self) -> str:
-        """The claim that names the app client: ``client_id`` in access tokens."""
-        return "client_id" if self.token_use == "access" else "aud"
+    def value_in(self, settings):
+        """This setting's value in ``settings`` (Django's), read and converted."""
+        return self.read(converted(getattr(settings, self.name, self.default), self.default))
 
 
-def default_issuer(region: str, user_pool_id: str) -> str:
-    """The ``iss`` that Cognito puts in the tokens of a user pool."""
-    return DEFAULT_ISSUER_TEMPLATE.format(region=region, user_pool_id=user_pool_id)
+def _region_rule(value) -> str | None:
+    if not value or REGION_PATTERN.fullmatch(value):
+        return None
+    return f"must be an AWS region such as eu-west-1, got {value!r}."
+
+
+def _token_use_rule(value) -> str | None:
+    return None if value in TOKEN_USES else f"must be 'access' or 'id', got {value!r}."
+
+
+def _client_ids_rule(value) -> str | None:
+    if not value:
+        return "is empty: set the app client id."
+    for client_id in value:
+        if not CLIENT_ID_PATTERN.fullmatch(client_id):
+            return f"must be lowercase letters and digits (comma-separated), got {client_id!r}."
+    return None
+
+
+def _group_permissions_rule(value) -> str | None:
+    if isinstance(value, MappingProxyType):
+        return None
+    return (
+        'must map group names to lists of permissions, e.g. {"admin": '
+        f'["api.view_all_notes"]}}, got {value!r}.'
+    )
+
+
+# Every setting of token verification and revocation. The ids never move (the README lists
+# them); a new setting takes the next free number, a retired setting's id is never reused.
+SETTINGS = (
+    Setting("ACCESS_TOKEN_KEY", "cookie_name", "accessToken", "djognito.E001", cookie_name, str),
+    Setting("AWS_COGNITO_REGION", "configured_region", "", "djognito.E002", _region_rule, text),
+    # The pool ids, region agreement and URLs are checked together (pool_problems).
+    Setting("AWS_COGNITO_USER_POOL_ID", "user_pool_ids", "", "djognito.E003", read=comma_list),
+    Setting(
+        "AWS_COGNITO_APP_CLIENT_ID",
+        "app_client_ids",
+        "",
+        "djognito.E004",
+        _client_ids_rule,
+        comma_list,
+    ),
+    Setting("AWS_COGNITO_TOKEN_USE", "token_use", "access", "djognito.E005", _token_use_rule, text),
+    Setting(
+        "AWS_COGNITO_ISSUER",
+        "issuer_template",
+        "",
+        "djognito.E006",
+        read=lambda value: text(value).rstrip("/") or DEFAULT_ISSUER_TEMPLATE,
+    ),
+    Setting(
+        "AWS_COGNITO_JWKS_URL",
+        "jwks_url_template",
+        "",
+        "djognito.E007",
+        read=lambda value: text(value) or DEFAULT_JWKS_URL_TEMPLATE,
+    ),
+    Setting(
+        "AWS_COGNITO_LEEWAY_SECONDS",
+        "leeway_seconds",
+        5,
+        "djognito.E008",
+        whole(0, MAX_LEEWAY_SECONDS),
+    ),
+    Setting(
+        "AWS_COGNITO_MAX_TOKEN_BYTES", "max_token_bytes", 8192, "djognito.E009", whole(512, 65536)
+    ),
+    Setting(
+        "AWS_COGNITO_JWKS_TIMEOUT_SECONDS",
+        "jwks_timeout_seconds",
+        3.0,
+        "djognito.E010",
+        seconds(60),
+    ),
+    Setting(
+        "AWS_COGNITO_JWKS_TTL_SECONDS", "jwks_ttl_seconds", 3600, "djognito.E011", whole(1, 86400)
+    ),
+    Setting(
+        "AWS_COGNITO_JWKS_COOLDOWN_SECONDS",
+        "jwks_cooldown_seconds",
+        30,
+        "djognito.E012",
+        whole(0, 3600),
+    ),
+    Setting(
+        "AWS_COGNITO_TOKEN_CACHE_SIZE",
+        "token_cache_size",
+        10_000,
+        "djognito.E013",
+        whole(0, 10_000_000),
+    ),
+    Setting(
+        "AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS",
+        "token_cache_ttl_seconds",
+        300,
+        "djognito.E014",
+        whole(1, 86400),
+    ),
+    Setting(
+        "AWS_COGNITO_GROUP_PERMISSIONS",
+        "group_permissions",
+        {},
+        "djognito.E015",
+        _group_permissions_rule,
+        # The value as given when malformed, so that the check can show it.
+        lambda value: group_permissions_mapping(value) or value,
+    ),
+    Setting(
+        "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS",
+        "max_token_lifetime_seconds",
+        MAX_TOKEN_LIFETIME_SECONDS,
+        "djognito.E016",
+        whole(60, MAX_TOKEN_LIFETIME_SECONDS),
+    ),
+    Setting("AWS_COGNITO_REVOCATION", "revocation", False, "djognito.E017", on_off),
+    Setting(
+        "AWS_COGNITO_REVOCATION_FAIL_OPEN", "revocation_fail_open", False, "djognito.E018", on_off
+    ),
+    Setting(
+        "AWS_COGNITO_REVOCATION_RECHECK_SECONDS",
+        "revocation_recheck_seconds",
+        0.5,
+        "djognito.E019",
+        seconds(MAX_REVOCATION_RECHECK_SECONDS, zero_allowed=True),
+    ),
+)
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
+# Django settings, not of this package, that a configuration also reads.
+DJANGO_SETTING_NAMES = ("DEBUG",)
+
+
+def config_class(name: str, settings: Iterable[Setting], derived: Iterable[str], namespace: dict):
+    """A frozen dataclass with one field per setting's attribute and per ``derived`` name
+    (values computed from several settings), plus the properties of ``namespace``."""
+    fields = [
+        (setting.attribute, object, dataclasses.field(repr=not setting.secret))
+        for setting in settings
+    ] + list(derived)
+    namespace = {"__module__": __name__, **namespace}
+    return dataclasses.make_dataclass(name, fields, namespace=namespace, frozen=True, slots=True)
+
+
+def _username_claim(self) -> str:
+    """The claim that names the user: ``username`` in access tokens."""
+    return "username" if self.token_use == "access" else "cognito:username"
+
+
+def _client_claim(self) -> str:
+    """The claim that names the app client: ``client_id`` in access tokens."""
+    return "client_id" if self.token_use == "access" else "aud"
+
+
+CognitoConfig = config_class(
+    "CognitoConfig",
+    SETTINGS,
+    # The first pool (of user_pool_ids): its id, region, issuer and key set URL, and DEBUG.
+    ("user_pool_id", "region", "issuer", "jwks_url", "debug"),
+    {
+        "__doc__": "The immutable, validated-on-demand view of the Cognito settings.",
+        "username_claim": property(_username_claim),
+        "client_claim": property(_client_claim),
+    },
+)
 
 
 def region_of(user_pool_id: str) -> str:
@@ -179,12 +339,17 @@ def expand(template: str, user_pool_id: str, region: str, **extra: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+def default_issuer(region: str, user_pool_id: str) -> str:
+    """The ``iss`` that Cognito puts in the tokens of a user pool."""
+    return DEFAULT_ISSUER_TEMPLATE.format(region=region, user_pool_id=user_pool_id)
+
+
 def _pool_urls(config, user_pool_id: str, region: str) -> tuple[str, str]:
     issuer = expand(config.issuer_template, user_pool_id, region).rstrip("/")
     return issuer, expand(config.jwks_url_template, user_pool_id, region, issuer=issuer)
 
 
-def pool_configs(config: "CognitoConfig") -> tuple["CognitoConfig", ...]:
+def pool_configs(config: CognitoConfig) -> tuple[CognitoConfig, ...]:
     """One single-pool configuration per configured pool (its region, issuer, key set)."""
     pools = []
     for user_pool_id in config.user_pool_ids or (config.user_pool_id,):
@@ -203,59 +368,48 @@ def pool_configs(config: "CognitoConfig") -> tuple["CognitoConfig", ...]:
     return tuple(pools)
 
 
+def read_settings(table: Iterable[Setting], settings=None) -> dict:
+    """``{attribute: value}`` of every setting of ``table`` in ``settings`` (Django's)."""
+    settings = settings or django_settings
+    return {setting.attribute: setting.value_in(settings) for setting in table}
+
+
 def load_config(settings=None) -> CognitoConfig:
     """Read the settings (Django's by default) into a ``CognitoConfig``; never raises."""
     settings = settings or django_settings
-
-    def read(name):
-        return _converted(name, getattr(settings, name, DEFAULTS[name]))
-
-    configured_region = str(read("AWS_COGNITO_REGION") or "").strip()
-    pools = tuple(
-        p.strip() for p in str(read("AWS_COGNITO_USER_POOL_ID") or "").split(",") if p.strip()
-    )
-    pool = pools[0] if pools else ""
+    values = read_settings(SETTINGS, settings)
+    pool = values["user_pool_ids"][0] if values["user_pool_ids"] else ""
     # AWS_COGNITO_REGION may stay empty: a pool id starts with its region.
-    region = configured_region or region_of(pool)
-    issuer_template = str(read("AWS_COGNITO_ISSUER") or "").strip().rstrip("/")
-    issuer_template = issuer_template or DEFAULT_ISSUER_TEMPLATE
-    jwks_url_template = str(read("AWS_COGNITO_JWKS_URL") or "").strip()
-    jwks_url_template = jwks_url_template or DEFAULT_JWKS_URL_TEMPLATE
+    region = values["configured_region"] or region_of(pool)
     try:
-        issuer = expand(issuer_template, pool, region).rstrip("/")
-        jwks_url = expand(jwks_url_template, pool, region, issuer=issuer)
+        issuer = expand(values["issuer_template"], pool, region).rstrip("/")
+        jwks_url = expand(values["jwks_url_template"], pool, region, issuer=issuer)
     except ValueError:  # reported by problems()
-        issuer, jwks_url = issuer_template, jwks_url_template
-    clients = read("AWS_COGNITO_APP_CLIENT_ID") or ""
-    if isinstance(clients, str):
-        clients = clients.split(",")
-    permissions = read("AWS_COGNITO_GROUP_PERMISSIONS")
+        issuer, jwks_url = values["issuer_template"], values["jwks_url_template"]
     return CognitoConfig(
-        region=region,
+        **values,
         user_pool_id=pool,
-        app_client_ids=tuple(c.strip() for c in clients if c.strip()),
-        token_use=str(read("AWS_COGNITO_TOKEN_USE") or "").strip(),
-        cookie_name=str(read("ACCESS_TOKEN_KEY") or ""),
+        region=region,
         issuer=issuer,
         jwks_url=jwks_url,
-        leeway_seconds=read("AWS_COGNITO_LEEWAY_SECONDS"),
-        max_token_bytes=read("AWS_COGNITO_MAX_TOKEN_BYTES"),
-        jwks_timeout_seconds=read("AWS_COGNITO_JWKS_TIMEOUT_SECONDS"),
-        jwks_ttl_seconds=read("AWS_COGNITO_JWKS_TTL_SECONDS"),
-        jwks_cooldown_seconds=read("AWS_COGNITO_JWKS_COOLDOWN_SECONDS"),
-        token_cache_size=read("AWS_COGNITO_TOKEN_CACHE_SIZE"),
-        token_cache_ttl_seconds=read("AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS"),
-        group_permissions=group_permissions_mapping(permissions) or permissions,
-        max_token_lifetime_seconds=read("AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS"),
         debug=bool(getattr(settings, "DEBUG", False)),
-        user_pool_ids=pools,
-        configured_region=configured_region,
-        issuer_template=issuer_template,
-        jwks_url_template=jwks_url_template,
-        revocation=read("AWS_COGNITO_REVOCATION"),
-        revocation_fail_open=read("AWS_COGNITO_REVOCATION_FAIL_OPEN"),
-        revocation_recheck_seconds=read("AWS_COGNITO_REVOCATION_RECHECK_SECONDS"),
     )
+
+
+def settings_from_environment(environ, *tables: str) -> dict:
+    """The settings of this package that ``environ`` sets, as written there: those of
+    ``SETTINGS`` and of each module named in ``tables`` (its own ``SETTINGS``).
+
+    ``config/settings.py`` passes these on, so a default is written only in its table;
+    values are converted (and malformed ones reported by ``manage.py check``) when read.
+    """
+    names = [setting.name for setting in SETTINGS]
+    for module in tables:
+        names += [setting.name for setting in import_module(module).SETTINGS]
+    return {name: environ[name] for name in names if name in environ}
+
+
+# --- What is wrong with a configuration ---------------------------------------------------
 
 
 def is_loopback(host: str | None) -> bool:
@@ -270,7 +424,9 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def _url_problem(name: str, url: str, debug: bool) -> str | None:
+def url_problem(name: str, url: str, debug: bool) -> str | None:
+    """What is wrong with ``url`` as the value of ``name``: not http(s), or plain http
+    outside DEBUG on a host that is not loopback."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"{name} must be an http(s) URL, got {url!r}."
@@ -279,96 +435,22 @@ def _url_problem(name: str, url: str, debug: bool) -> str | None:
     return None
 
 
-def _is_whole(value, low, high) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+def table_problems(table: Iterable[Setting], config) -> list[tuple[str, str]]:
+    """(name, message) for each setting of ``table`` whose own rule refuses its value."""
+    found = []
+    for setting in table:
+        message = setting.rule(getattr(config, setting.attribute))
+        if message:
+            found.append((setting.name, message))
+    return found
 
 
 def problems(config: CognitoConfig) -> list[tuple[str, str]]:
     """Everything wrong with ``config``, as (setting name, message) pairs."""
-    found = []
-    if config.configured_region and not REGION_PATTERN.fullmatch(config.configured_region):
-        found.append(
-            (
-                "AWS_COGNITO_REGION",
-                f"must be an AWS region such as eu-west-1, got {config.configured_region!r}.",
-            )
-        )
-    found += _pool_id_problems(config)
-    if not config.app_client_ids:
-        found.append(("AWS_COGNITO_APP_CLIENT_ID", "is empty: set the app client id."))
-    for client_id in config.app_client_ids:
-        if not CLIENT_ID_PATTERN.fullmatch(client_id):
-            found.append(
-                (
-                    "AWS_COGNITO_APP_CLIENT_ID",
-                    f"must be lowercase letters and digits (comma-separated), got {client_id!r}.",
-                )
-            )
-    if config.token_use not in TOKEN_USES:
-        found.append(
-            ("AWS_COGNITO_TOKEN_USE", f"must be 'access' or 'id', got {config.token_use!r}.")
-        )
-    if not COOKIE_NAME_PATTERN.fullmatch(config.cookie_name):
-        found.append(
-            ("ACCESS_TOKEN_KEY", f"must be a valid cookie name, got {config.cookie_name!r}.")
-        )
-    found += _url_problems(config)
-    bounds = (
-        ("AWS_COGNITO_LEEWAY_SECONDS", config.leeway_seconds, 0, MAX_LEEWAY_SECONDS),
-        ("AWS_COGNITO_MAX_TOKEN_BYTES", config.max_token_bytes, 512, 65536),
-        ("AWS_COGNITO_JWKS_TTL_SECONDS", config.jwks_ttl_seconds, 1, 86400),
-        ("AWS_COGNITO_JWKS_COOLDOWN_SECONDS", config.jwks_cooldown_seconds, 0, 3600),
-        ("AWS_COGNITO_TOKEN_CACHE_SIZE", config.token_cache_size, 0, 10_000_000),
-        ("AWS_COGNITO_TOKEN_CACHE_TTL_SECONDS", config.token_cache_ttl_seconds, 1, 86400),
-        (
-            "AWS_COGNITO_MAX_TOKEN_LIFETIME_SECONDS",
-            config.max_token_lifetime_seconds,
-            60,
-            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-        ),
-    )
-    for name, value, low, high in bounds:
-        if not _is_whole(value, low, high):
-            found.append((name, f"must be a whole number from {low} to {high}, got {value!r}."))
-    timeout = config.jwks_timeout_seconds
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
-        found.append(
-            (
-                "AWS_COGNITO_JWKS_TIMEOUT_SECONDS",
-                f"must be a number of seconds in (0, 60], got {timeout!r}.",
-            )
-        )
-    for name, value in (
-        ("AWS_COGNITO_REVOCATION", config.revocation),
-        ("AWS_COGNITO_REVOCATION_FAIL_OPEN", config.revocation_fail_open),
-    ):
-        if not isinstance(value, bool):
-            found.append((name, f"must be on or off, got {value!r}."))
-    recheck = config.revocation_recheck_seconds
-    if (
-        isinstance(recheck, bool)
-        or not isinstance(recheck, int | float)
-        or not 0 <= recheck <= MAX_REVOCATION_RECHECK_SECONDS
-    ):
-        found.append(
-            (
-                "AWS_COGNITO_REVOCATION_RECHECK_SECONDS",
-                f"must be a number of seconds from 0 to {MAX_REVOCATION_RECHECK_SECONDS}, "
-                f"got {recheck!r}.",
-            )
-        )
-    if not isinstance(config.group_permissions, MappingProxyType):
-        found.append(
-            (
-                "AWS_COGNITO_GROUP_PERMISSIONS",
-                'must map group names to lists of permissions, e.g. {"admin": '
-                f'["api.view_all_notes"]}}, got {config.group_permissions!r}.',
-            )
-        )
-    return found
+    return table_problems(SETTINGS, config) + pool_problems(config) + url_problems(config)
 
 
-def _pool_id_problems(config: CognitoConfig) -> list[tuple[str, str]]:
+def pool_problems(config: CognitoConfig) -> list[tuple[str, str]]:
     """Each pool id well formed, in a real region, and in AWS_COGNITO_REGION when set."""
     found = []
     for user_pool_id in config.user_pool_ids or (config.user_pool_id,):
@@ -392,7 +474,7 @@ def _pool_id_problems(config: CognitoConfig) -> list[tuple[str, str]]:
     return found
 
 
-def _url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
+def url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
     """The issuer and key set URL of every pool: valid templates, http(s), one per pool."""
     for name, template, extra in (
         ("AWS_COGNITO_ISSUER", config.issuer_template, {}),
@@ -404,10 +486,7 @@ def _url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
             fields = ", ".join("{" + name + "}" for name in URL_FIELDS)
             return [(name, f"may only hold {fields} as fields, got {template!r}.")]
     found = []
-    try:
-        pools = pool_configs(config)
-    except ValueError:
-        return found
+    pools = pool_configs(config)
     if len({pool.issuer for pool in pools}) < len(pools):
         found.append(
             (
@@ -420,217 +499,17 @@ def _url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
             ("AWS_COGNITO_ISSUER", pool.issuer),
             ("AWS_COGNITO_JWKS_URL", pool.jwks_url),
         ):
-            message = _url_problem(name, url, config.debug)
+            message = url_problem(name, url, config.debug)
             if message and (name, message) not in found:
                 found.append((name, message))
     return found
 
 
-# --- Browser sessions: sign-in endpoints, their cookies, CORS and Amplify's cookies ---------
-# Kept apart from CognitoConfig: token verification (the hot path) never reads these.
+def __getattr__(name: str):
+    # Kept for projects generated before djognito.browser: their api/pages.py (which
+    # `make update` leaves alone) reads conf.browser_config.
+    if name == "browser_config":
+        from .browser.settings import browser_config
 
-BROWSER_DEFAULTS = {
-    "AWS_COGNITO_ENDPOINT_URL": "",
-    "AWS_COGNITO_APP_CLIENT_SECRET": "",
-    "AWS_COGNITO_REFRESH_COOKIE": "refreshToken",
-    "AWS_COGNITO_REFRESH_TOKEN_DAYS": 30,
-    "AWS_COGNITO_DOMAIN": "",
-    "AWS_COGNITO_REDIRECT_URI": "",
-    "AWS_COGNITO_LOGIN_REDIRECT_URL": "/",
-    "AWS_COGNITO_LOGOUT_REDIRECT_URL": "/",
-    "AWS_COGNITO_COOKIE_SAMESITE": "Lax",
-    "DJANGO_COOKIE_DOMAIN": "",
-    "AWS_COGNITO_AMPLIFY_COOKIES": False,
-    "AWS_COGNITO_IDP_TIMEOUT_SECONDS": 5.0,
-}
-SAMESITE_VALUES = ("Lax", "Strict", "None")
-# Django settings (not variables of this package) that the browser checks read.
-BROWSER_DJANGO_SETTINGS = (
-    "CORS_ALLOWED_ORIGINS",
-    "CORS_ALLOW_ALL_ORIGINS",
-    "CORS_ALLOW_CREDENTIALS",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_PROXY_SSL_HEADER",
-)
-SETTING_NAMES = SETTING_NAMES | frozenset(BROWSER_DEFAULTS) | frozenset(BROWSER_DJANGO_SETTINGS)
-
-
-@dataclass(frozen=True, slots=True)
-class BrowserConfig:
-    """Settings of the sign-in endpoints, the cookies they set and the origins they serve."""
-
-    cognito: CognitoConfig
-    endpoint_url: str = ""
-    client_secret: str = field(default="", repr=False)
-    refresh_cookie: str = "refreshToken"
-    refresh_token_days: int = 30
-    domain: str = ""
-    redirect_uri: str = ""
-    login_redirect_url: str = "/"
-    logout_redirect_url: str = "/"
-    samesite: str = "Lax"
-    cookie_domain: str = ""
-    amplify_cookies: bool = False  # the value as given when it is not a boolean
-    idp_timeout_seconds: float = 5.0
-    allowed_origins: tuple[str, ...] = ()
-    allow_all_origins: bool = False
-    allow_credentials: bool = False
-    https_only: bool = False
-
-    @property
-    def client_id(self) -> str:
-        """The app client that signs browsers in: the first configured one."""
-        return self.cognito.app_client_ids[0] if self.cognito.app_client_ids else ""
-
-    @property
-    def secure_cookies(self) -> bool:
-        """``Secure`` on the token cookies: outside DEBUG, and always with SameSite=None."""
-        return not self.cognito.debug or self.samesite == "None"
-
-
-def load_browser_config(settings=None) -> BrowserConfig:
-    """Read the browser-session settings into a ``BrowserConfig``; never raises."""
-    settings = settings or django_settings
-
-    def read(name):
-        return _converted(name, getattr(settings, name, BROWSER_DEFAULTS[name]), BROWSER_DEFAULTS)
-
-    def text(name):
-        return str(read(name) or "").strip()
-
-    origins = getattr(settings, "CORS_ALLOWED_ORIGINS", ()) or ()
-    return BrowserConfig(
-        cognito=load_config(settings),
-        endpoint_url=text("AWS_COGNITO_ENDPOINT_URL").rstrip("/"),
-        client_secret=text("AWS_COGNITO_APP_CLIENT_SECRET"),
-        refresh_cookie=text("AWS_COGNITO_REFRESH_COOKIE"),
-        refresh_token_days=read("AWS_COGNITO_REFRESH_TOKEN_DAYS"),
-        domain=text("AWS_COGNITO_DOMAIN").rstrip("/"),
-        redirect_uri=text("AWS_COGNITO_REDIRECT_URI"),
-        login_redirect_url=text("AWS_COGNITO_LOGIN_REDIRECT_URL") or "/",
-        logout_redirect_url=text("AWS_COGNITO_LOGOUT_REDIRECT_URL") or "/",
-        samesite=text("AWS_COGNITO_COOKIE_SAMESITE"),
-        cookie_domain=text("DJANGO_COOKIE_DOMAIN"),
-        amplify_cookies=read("AWS_COGNITO_AMPLIFY_COOKIES"),
-        idp_timeout_seconds=read("AWS_COGNITO_IDP_TIMEOUT_SECONDS"),
-        allowed_origins=tuple(str(origin) for origin in origins),
-        allow_all_origins=bool(getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)),
-        allow_credentials=bool(getattr(settings, "CORS_ALLOW_CREDENTIALS", False)),
-        https_only=bool(
-            getattr(settings, "SECURE_SSL_REDIRECT", False)
-            or getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
-        ),
-    )
-
-
-@functools.cache
-def browser_config() -> BrowserConfig:
-    """``load_browser_config()``, read once and kept until a setting it reads changes
-    (the authentication class asks on every request that carries no other token)."""
-    return load_browser_config()
-
-
-@receiver(setting_changed)
-def _forget_browser_config(*, setting, **kwargs):
-    if setting in SETTING_NAMES:
-        browser_config.cache_clear()
-
-
-def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:
-    """Everything wrong with the browser-session settings, as (name, message) pairs."""
-    found = []
-    debug = config.cognito.debug
-    if config.endpoint_url:
-        message = _url_problem("AWS_COGNITO_ENDPOINT_URL", config.endpoint_url, debug)
-        if message:
-            found.append(("AWS_COGNITO_ENDPOINT_URL", message))
-    if config.domain:
-        message = _url_problem("AWS_COGNITO_DOMAIN", config.domain, debug)
-        if message:
-            found.append(("AWS_COGNITO_DOMAIN", message))
-    if config.redirect_uri:
-        message = _url_problem("AWS_COGNITO_REDIRECT_URI", config.redirect_uri, debug)
-        if message:
-            found.append(("AWS_COGNITO_REDIRECT_URI", message))
-    if not COOKIE_NAME_PATTERN.fullmatch(config.refresh_cookie):
-        found.append(
-            (
-                "AWS_COGNITO_REFRESH_COOKIE",
-                f"must be a valid cookie name, got {config.refresh_cookie!r}.",
-            )
-        )
-    elif config.refresh_cookie == config.cognito.cookie_name:
-        found.append(("AWS_COGNITO_REFRESH_COOKIE", "must differ from ACCESS_TOKEN_KEY."))
-    if not _is_whole(config.refresh_token_days, 1, 3650):
-        found.append(
-            (
-                "AWS_COGNITO_REFRESH_TOKEN_DAYS",
-                f"must be a whole number from 1 to 3650, got {config.refresh_token_days!r}.",
-            )
-        )
-    if not isinstance(config.amplify_cookies, bool):
-        found.append(
-            (
-                "AWS_COGNITO_AMPLIFY_COOKIES",
-                f"must be on or off, got {config.amplify_cookies!r}.",
-            )
-        )
-    timeout = config.idp_timeout_seconds
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
-        found.append(
-            (
-                "AWS_COGNITO_IDP_TIMEOUT_SECONDS",
-                f"must be a number of seconds in (0, 60], got {timeout!r}.",
-            )
-        )
-    for name, url in (
-        ("AWS_COGNITO_LOGIN_REDIRECT_URL", config.login_redirect_url),
-        ("AWS_COGNITO_LOGOUT_REDIRECT_URL", config.logout_redirect_url),
-    ):
-        if not is_allowed_redirect(url, config.allowed_origins):
-            found.append(
-                (
-                    name,
-                    f"must be a path on this site or a URL of DJANGO_CORS_ALLOWED_ORIGINS, "
-                    f"got {url!r}.",
-                )
-            )
-    if config.samesite not in SAMESITE_VALUES:
-        found.append(
-            (
-                "AWS_COGNITO_COOKIE_SAMESITE",
-                f"must be Lax, Strict or None, got {config.samesite!r}.",
-            )
-        )
-    elif config.samesite == "None" and not debug and not config.https_only:
-        found.append(
-            (
-                "AWS_COGNITO_COOKIE_SAMESITE",
-                "None needs HTTPS outside DEBUG (browsers drop Secure cookies on plain http): "
-                "turn on DJANGO_SECURE_SSL_REDIRECT or DJANGO_SECURE_PROXY_SSL_HEADER.",
-            )
-        )
-    if config.cookie_domain and not re.fullmatch(r"\.?[A-Za-z0-9.-]+", config.cookie_domain):
-        found.append(
-            ("DJANGO_COOKIE_DOMAIN", f"must be a domain name, got {config.cookie_domain!r}.")
-        )
-    if config.allow_credentials and (config.allow_all_origins or "*" in config.allowed_origins):
-        found.append(
-            (
-                "DJANGO_CORS_ALLOWED_ORIGINS",
-                "must list origins: a wildcard with credentials would let any site call the "
-                "API as the signed-in user.",
-            )
-        )
-    return found
-
-
-def is_allowed_redirect(url: str, allowed_origins=()) -> bool:
-    """True for a path on this site (``/next``) or a URL on one of ``allowed_origins``."""
-    if not isinstance(url, str) or not url or any(c in url for c in "\\\r\n\t"):
-        return False
-    parts = urlsplit(url)
-    if not parts.scheme and not parts.netloc:
-        # "/path" only: "//evil.example" is protocol-relative, "path" is relative to the API.
-        return url.startswith("/") and not url.startswith("//")
-    return f"{parts.scheme}://{parts.netloc}" in allowed_origins
+        return browser_config
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,10 @@
 """Why a token was refused: one exception class per failed rule, under ``TokenError``.
 
 Each error carries a short ``reason`` that is safe to show to the client and to log (it
-never contains the token or any part of it) and a stable machine-readable ``code``: the 401
-body is ``{"detail": reason, "code": code}``, so a client can tell "refresh the token"
-(``token_expired``) from "sign in again".
+never contains the token or any part of it), a stable machine-readable ``code`` and the
+HTTP ``status`` it is answered with: the body is ``{"detail": reason, "code": code}``, so a
+client can tell "refresh the token" (``token_expired``) from "sign in again".
+``token_error_codes()`` lists them all; the tests pin that table.
 """
 
 
@@ -12,6 +13,7 @@ class TokenError(Exception):
 
     reason = "invalid token"
     code = "invalid_token"
+    status = 401
 
     def __init__(self, reason: str | None = None):
         if reason is not None:
@@ -122,3 +124,29 @@ class KeySetUnavailable(TokenError):
 
     reason = "signing keys unavailable"
     code = "signing_keys_unavailable"
+
+
+class TokenRevoked(TokenError):
+    """The token, its sign-in, or every token of its user was revoked (the deny-list)."""
+
+    reason = "token revoked"
+    code = "token_revoked"
+
+
+class RevocationUnavailable(TokenError):
+    """The deny-list could not be read: the request is refused rather than trusted."""
+
+    reason = "token revocation list unavailable; try again later"
+    code = "revocation_unavailable"
+    status = 503
+
+
+def token_error_codes() -> dict[str, int]:
+    """``{code: HTTP status}`` of every ``TokenError`` a request may be answered with."""
+    found = {}
+    pending = [TokenError]
+    while pending:
+        error = pending.pop()
+        found[error.code] = error.status
+        pending.extend(error.__subclasses__())
+    return found

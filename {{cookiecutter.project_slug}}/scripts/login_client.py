@@ -3,7 +3,7 @@
     python -m scripts.login_client [--api-url http://127.0.0.1:8000]
 
 Against the local emulator (``make cognito-local``): the emulator has no token endpoint, so
-a local one (``djognito.testing.ClientCredentialsServer``) answers, signing with the
+a local one (``scripts.cognito_fakes.ClientCredentialsServer``) answers, signing with the
 emulator's own key, which the emulator's key set publishes. Against a real pool: Cognito's
 token endpoint ``$AWS_COGNITO_DOMAIN/oauth2/token``, with the service app client's
 ``$COGNITO_CLIENT_ID`` and ``$COGNITO_CLIENT_SECRET``. The token is printed here only.
@@ -16,9 +16,10 @@ import sys
 
 import requests
 
-from djognito.testing import ClientCredentialsServer, MachineClient, SigningKey
+from djognito.testing import SigningKey
 
 from . import local_state, project_settings
+from .cognito_fakes import ClientCredentialsServer, MachineClient
 
 
 class TokenRequestError(RuntimeError):

@@ -5,7 +5,8 @@ from rest_framework.test import APIClient
 
 from djognito.conf import load_config
 from djognito.jwt_utils import reset_verifier
-from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
+from djognito.testing import SigningKey, TokenFactory, jwks_document
+from scripts.cognito_fakes import JWKSServer
 
 
 @pytest.fixture(scope="session")

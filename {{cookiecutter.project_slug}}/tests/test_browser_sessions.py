@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from rest_framework.test import APIClient
 
-from djognito import cookies
+from djognito.browser import cookies
 from djognito.jwt_utils import reset_verifier
 from scripts.moto_server import MotoServer
 from scripts.ports import free_port

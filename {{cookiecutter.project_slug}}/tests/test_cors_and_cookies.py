@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.checks import run_checks
 
-from djognito.conf import load_browser_config
+from djognito.browser.settings import load_browser_config
 
 from .processes import run_python, scrubbed_environment
 

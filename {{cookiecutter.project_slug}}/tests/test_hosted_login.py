@@ -7,7 +7,7 @@ import requests
 from rest_framework.test import APIClient
 
 from djognito.conf import load_config
-from djognito.testing import CognitoOAuthServer
+from scripts.cognito_fakes import CognitoOAuthServer
 
 pytestmark = pytest.mark.django_db
 

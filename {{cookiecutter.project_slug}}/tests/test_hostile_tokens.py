@@ -20,10 +20,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 from djognito.conf import load_config
+from djognito.core.jwks import KeySet
+from djognito.core.verifier import TokenVerifier
 from djognito.errors import TokenExpired
-from djognito.jwks import KeySet
 from djognito.testing import b64url, b64url_json
-from djognito.verifier import TokenVerifier
 
 EXPIRED = "token expired"
 BAD_SIGNATURE = "invalid token signature"
@@ -479,7 +479,7 @@ def test_expiry_follows_the_verifier_clock(pool, jwks_server):
     instant = [time.time()]
     config = pool.config
     verifier = TokenVerifier(
-        config, keyset=KeySet(config.jwks_url, clock=lambda: instant[0]), clock=lambda: instant[0]
+        config, keyset=KeySet.for_pool(config, clock=lambda: instant[0]), clock=lambda: instant[0]
     )
     assert verifier.verify(token)["sub"] == "sub-alice"
     instant[0] += 60 + config.leeway_seconds - 1

@@ -4,8 +4,8 @@ import pytest
 import requests
 
 from api.models import Note
-from djognito.testing import ClientCredentialsServer, MachineClient
 from djognito.users import CognitoClient
+from scripts.cognito_fakes import ClientCredentialsServer, MachineClient
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ import dataclasses
 import pytest
 
 from djognito.conf import load_config, pool_configs, problems
+from djognito.core.pools import PoolRouter
 from djognito.errors import InvalidIssuer, InvalidSignature, KeySetUnavailable, UnknownKey
-from djognito.pools import PoolRouter
-from djognito.testing import PoolKeySetServer, SigningKey, TokenFactory, jwks_document
+from djognito.testing import SigningKey, TokenFactory, jwks_document
+from scripts.cognito_fakes import PoolKeySetServer
 
 POOL_A, POOL_B = "eu-west-1_PoolA1", "us-east-1_PoolB2"
 
@@ -155,8 +156,8 @@ def test_pool_list_problems_are_named(settings, overrides, setting, message):
 
 
 def test_one_pool_keeps_the_single_verifier(settings):
+    from djognito.core.verifier import TokenVerifier
     from djognito.jwt_utils import get_verifier
-    from djognito.verifier import TokenVerifier
 
     assert isinstance(get_verifier(), TokenVerifier)
     settings.AWS_COGNITO_USER_POOL_ID = f"{POOL_A},{POOL_B}"

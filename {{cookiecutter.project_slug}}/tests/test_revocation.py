@@ -9,15 +9,13 @@ import redis
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
+from djognito import state
 from djognito.checks import check_cognito_settings
-from djognito.revocation import (
-    RevocationList,
-    TokenRevoked,
-    check_revocation_cache,
-    origin_jti_key,
-    username_key,
-)
-from djognito.testing import JWKSServer, TokenFactory, jwks_document
+from djognito.errors import TokenRevoked
+from djognito.revocation.checks import check_revocation_cache
+from djognito.revocation.deny_list import RevocationList, origin_jti_key, username_key
+from djognito.testing import TokenFactory, jwks_document
+from scripts.cognito_fakes import JWKSServer
 from scripts.ports import free_port
 from scripts.redis_server import RedisServer
 
@@ -51,7 +49,7 @@ def revocation_on(settings, redis_server):
     # Every request asks Redis, so a revocation shows on the very next request.
     settings.AWS_COGNITO_REVOCATION_RECHECK_SECONDS = 0
     caches["default"].clear()
-    return RevocationList.from_settings()
+    return state.revocation_list()
 
 
 def test_a_revoked_sign_in_is_refused_and_other_sign_ins_are_not(api_client, tokens, revocation_on):
@@ -106,7 +104,9 @@ class FakeClock:
 
 def test_a_process_trusts_a_clean_answer_for_the_recheck_window_only(revocation_on):
     clock = FakeClock()
-    server = RevocationList(enabled=True, recheck_seconds=0.5, clock=clock)
+    server = RevocationList(
+        enabled=True, fail_open=False, entry_ttl_seconds=60, recheck_seconds=0.5, clock=clock
+    )
     claims = {"origin_jti": "sign-in-w", "iat": 1}
     server.check(claims, "walter")
     revocation_on.revoke_origin_jti("sign-in-w")  # recorded by another process
@@ -118,7 +118,9 @@ def test_a_process_trusts_a_clean_answer_for_the_recheck_window_only(revocation_
 
 
 def test_a_revocation_shows_at_once_in_the_process_that_made_it(revocation_on):
-    local = RevocationList(enabled=True, recheck_seconds=0.9, clock=FakeClock())
+    local = RevocationList(
+        enabled=True, fail_open=False, entry_ttl_seconds=60, recheck_seconds=0.9, clock=FakeClock()
+    )
     claims = {"origin_jti": "sign-in-x", "iat": 1}
     local.check(claims, "xavier")
     local.revoke_origin_jti("sign-in-x")
@@ -204,7 +206,7 @@ def test_revocation_settings_read_on_and_off_from_the_environment(settings):
     settings.AWS_COGNITO_REVOCATION = "on"
     settings.AWS_COGNITO_REVOCATION_FAIL_OPEN = "off"
     settings.AWS_COGNITO_REVOCATION_RECHECK_SECONDS = "0.25"
-    revocation_list = RevocationList.from_settings()
+    revocation_list = state.revocation_list()
     assert (revocation_list.enabled, revocation_list.fail_open) == (True, False)
     assert revocation_list.recheck_seconds == 0.25
 

@@ -5,10 +5,10 @@ import dataclasses
 import pytest
 
 from djognito.conf import load_config
+from djognito.core.jwks import KeySet
+from djognito.core.verifier import TokenVerifier
 from djognito.errors import InvalidSignature, TokenExpired, UnknownKey
-from djognito.jwks import KeySet
 from djognito.testing import SigningKey, jwks_document
-from djognito.verifier import TokenVerifier
 
 
 class Clock:
@@ -51,12 +51,7 @@ def clock(tokens):
 def make_verifier(clock, counting=False, **overrides):
     config = dataclasses.replace(load_config(), **overrides)
     keyset_class = CountingKeySet if counting else KeySet
-    keyset = keyset_class(
-        config.jwks_url,
-        ttl=config.jwks_ttl_seconds,
-        cooldown=config.jwks_cooldown_seconds,
-        clock=clock,
-    )
+    keyset = keyset_class.for_pool(config, clock=clock)
     return TokenVerifier(config, keyset=keyset, clock=clock)
 
 

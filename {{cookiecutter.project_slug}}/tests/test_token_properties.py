@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from djognito.conf import load_config
+from djognito.core.verifier import TokenVerifier
 from djognito.errors import TokenError
 from djognito.testing import b64url_json, encode_token
-from djognito.verifier import TokenVerifier
 
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from djognito.testing import JWKSServer, jwks_document
+from djognito.testing import jwks_document
+from scripts.cognito_fakes import JWKSServer
 
 from .processes import ApiServer, server_environment
 

@@ -17,10 +17,10 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from djognito import state
 from djognito.authentication import BaseCognitoAuthentication
+from djognito.core.jws import parse_token
 from djognito.errors import TokenError
-from djognito.jwt_utils import get_verifier
-from djognito.tokens import parse_token
 
 TIME_CLAIMS = ("exp", "iat", "nbf", "auth_time")
 
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
         try:
-            verifier = get_verifier()
+            verifier = state.verifier()
         except ImproperlyConfigured as exc:
             raise CommandError(f"not configured: {exc} (run `manage.py check`)") from exc
         self.show_contents(token, verifier.config.max_token_bytes, verifier.clock())

@@ -4,18 +4,18 @@ import time
 
 from django.core.exceptions import ImproperlyConfigured
 
-from . import conf
-from .cache import CachedToken, VerifiedTokenCache, frozen_claims
-from .claims import CognitoClaimsValidator, verified_claims
-from .errors import (
+from .. import conf
+from ..errors import (
     InvalidSignature,
     MalformedToken,
     TokenError,
     UnsupportedAlgorithm,
     UnsupportedHeader,
 )
+from .cache import CachedToken, VerifiedTokenCache, frozen_claims
+from .claims import CognitoClaimsValidator, verified_claims
 from .jwks import KeySet
-from .tokens import decode_json_object, decode_segment, split_token
+from .jws import decode_json_object, decode_segment, split_token
 
 ALLOWED_ALGORITHM = "RS256"
 # Header parameters that carry or point to a key: the key always comes from the pool's key
@@ -43,12 +43,7 @@ class TokenVerifier:
             raise ImproperlyConfigured("; ".join(f"{name} {message}" for name, message in found))
         self.config = config
         self.clock = clock
-        self.keyset = keyset or KeySet(
-            config.jwks_url,
-            timeout=config.jwks_timeout_seconds,
-            ttl=config.jwks_ttl_seconds,
-            cooldown=config.jwks_cooldown_seconds,
-        )
+        self.keyset = keyset or KeySet.for_pool(config)
         self.claims_validator = CognitoClaimsValidator(config)
         self.cache = VerifiedTokenCache(config.token_cache_size, config.token_cache_ttl_seconds)
         self._known_headers: dict[str, str] = {}

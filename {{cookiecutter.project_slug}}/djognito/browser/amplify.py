@@ -8,6 +8,8 @@ Amplify (``CookieStorage``) keeps ``CognitoIdentityServiceProvider.<client id>.L
 
 from urllib.parse import unquote
 
+from .settings import browser_config
+
 PREFIX = "CognitoIdentityServiceProvider."
 TOKEN_COOKIE_SUFFIX = {"access": "accessToken", "id": "idToken"}
 
@@ -29,3 +31,13 @@ def amplify_token(cookies, client_ids, token_use: str) -> str | None:
             if token:
                 return token
     return None
+
+
+def amplify_request_token(cookies) -> str | None:
+    """The token in Amplify's cookies of a request, when ``AWS_COGNITO_AMPLIFY_COOKIES`` is
+    on; ``None`` otherwise."""
+    config = browser_config()
+    if config.amplify_cookies is not True:
+        return None
+    cognito = config.cognito
+    return amplify_token(cookies, cognito.app_client_ids, cognito.token_use)

@@ -8,7 +8,7 @@ import binascii
 import json
 from dataclasses import dataclass
 
-from .errors import MalformedToken, TokenTooLarge
+from ..errors import MalformedToken, TokenTooLarge
 
 BASE64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 TO_STANDARD_BASE64 = bytes.maketrans(b"-_", b"+/")
@@ -117,7 +117,7 @@ def decode_json_object(segment: str, what: str) -> dict:
     return value
 
 
-def split_token(token, max_bytes: int = 8192) -> list[str]:
+def split_token(token, max_bytes: int) -> list[str]:
     """The three segments of ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
     if not isinstance(token, str):
         raise MalformedToken("malformed token: not a string")
@@ -131,7 +131,7 @@ def split_token(token, max_bytes: int = 8192) -> list[str]:
     return segments
 
 
-def parse_token(token, max_bytes: int = 8192) -> UnverifiedToken:
+def parse_token(token, max_bytes: int) -> UnverifiedToken:
     """Split and decode ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
     header_segment, payload_segment, signature_segment = split_token(token, max_bytes)
     header = decode_json_object(header_segment, "header")

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from djognito.revocation import RevocationList, is_per_process
+from djognito import state
+from djognito.revocation.deny_list import is_per_process
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         target.add_argument("--username", help="the user whose tokens issued until now to revoke")
 
     def handle(self, *args, origin_jti=None, username=None, **options):
-        revocation_list = RevocationList.from_settings()
+        revocation_list = state.revocation_list()
         if is_per_process(revocation_list.alias):
             raise CommandError(
                 "The cache is per process (DJANGO_CACHE_URL unset or locmem): a revocation "

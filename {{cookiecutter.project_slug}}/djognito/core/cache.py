@@ -58,7 +58,7 @@ class CachedToken:
 class VerifiedTokenCache:
     """LRU of ``token -> CachedToken`` holding at most ``maxsize`` entries (0: off)."""
 
-    def __init__(self, maxsize: int = 10_000, ttl: float = 300):
+    def __init__(self, maxsize: int, ttl: float):
         self.maxsize = maxsize
         self.ttl = ttl
         self._entries: OrderedDict[str, CachedToken] = OrderedDict()

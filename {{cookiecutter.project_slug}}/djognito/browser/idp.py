@@ -18,7 +18,7 @@ import requests
 from botocore.config import Config as BotocoreConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .conf import BrowserConfig
+from .settings import BrowserConfig
 
 logger = logging.getLogger(__name__)
 

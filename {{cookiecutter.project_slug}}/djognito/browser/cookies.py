@@ -1,7 +1,8 @@
 """Setting and clearing the token cookies of a browser session.
 
 The access (or id) token goes into ``ACCESS_TOKEN_KEY`` for every path; the refresh token
-into ``AWS_COGNITO_REFRESH_COOKIE``, sent back only to the sign-in endpoints. Both are
+into ``AWS_COGNITO_REFRESH_COOKIE``, sent back only to the sign-in endpoints (the path they
+are mounted under, ``/api/auth/`` in this project: see ``views.mount_path``). Both are
 ``HttpOnly``: page scripts never see a token. The refresh cookie's value is signed by this
 server, so a forged or truncated one is refused before Cognito is asked.
 """
@@ -10,9 +11,8 @@ from dataclasses import dataclass
 
 from django.core import signing
 
-from .conf import BrowserConfig
+from .settings import BrowserConfig
 
-REFRESH_COOKIE_PATH = "/api/auth/"
 REFRESH_SALT = "djognito.cookies.refresh"
 SECONDS_PER_DAY = 86400
 # How the refresh token was obtained decides how it is used: InitiateAuth or /oauth2/token.
@@ -52,8 +52,9 @@ def set_access_cookie(response, config: BrowserConfig, token: str, max_age: int)
     )
 
 
-def set_refresh_cookie(response, config: BrowserConfig, value: RefreshCookie) -> None:
-    """The refresh token in ``AWS_COGNITO_REFRESH_COOKIE``, on the sign-in paths only."""
+def set_refresh_cookie(response, config: BrowserConfig, value: RefreshCookie, path: str) -> None:
+    """The refresh token in ``AWS_COGNITO_REFRESH_COOKIE``, sent to ``path`` only (where
+    the sign-in endpoints are mounted)."""
     signed = signing.dumps(
         [value.refresh_token, value.username, value.flow], salt=REFRESH_SALT, compress=True
     )
@@ -61,7 +62,7 @@ def set_refresh_cookie(response, config: BrowserConfig, value: RefreshCookie) ->
         config.refresh_cookie,
         signed,
         max_age=config.refresh_token_days * SECONDS_PER_DAY,
-        path=REFRESH_COOKIE_PATH,
+        path=path,
         domain=config.cookie_domain or None,
         secure=config.secure_cookies,
         httponly=True,
@@ -83,11 +84,11 @@ def read_refresh_cookie(request, config: BrowserConfig) -> RefreshCookie | None:
     return RefreshCookie(refresh_token, username, flow)
 
 
-def clear_token_cookies(response, config: BrowserConfig) -> None:
+def clear_token_cookies(response, config: BrowserConfig, refresh_path: str) -> None:
     """Expire both cookies (``Max-Age=0``) with the attributes they were set with."""
     for name, path, samesite in (
         (config.cognito.cookie_name, "/", config.samesite),
-        (config.refresh_cookie, REFRESH_COOKIE_PATH, refresh_samesite(config)),
+        (config.refresh_cookie, refresh_path, refresh_samesite(config)),
     ):
         response.delete_cookie(
             name, path=path, domain=config.cookie_domain or None, samesite=samesite

@@ -3,8 +3,8 @@
 import math
 from numbers import Real
 
-from .conf import CognitoConfig
-from .errors import (
+from ..conf import CognitoConfig
+from ..errors import (
     InvalidClaim,
     InvalidClient,
     InvalidIssuer,

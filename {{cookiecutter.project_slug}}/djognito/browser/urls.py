@@ -1,4 +1,4 @@
-"""Browser sign-in URLs; a project includes them under ``api/auth/``."""
+"""Browser sign-in URLs; a project includes them under a path of its choice (``api/auth/``)."""
 
 from django.urls import path
 

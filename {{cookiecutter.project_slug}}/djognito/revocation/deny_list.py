@@ -19,48 +19,21 @@ import threading
 import time
 
 from django.conf import settings as django_settings
-from django.core import checks
 from django.core.cache import caches
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from rest_framework import status
-from rest_framework.exceptions import APIException
 
-from . import conf
-from .conf import (
-    DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-    DEFAULT_REVOCATION_RECHECK_SECONDS,
-    MAX_REVOCATION_RECHECK_SECONDS,
-    load_config,
-)
-from .errors import TokenError
+from ..conf import MAX_REVOCATION_RECHECK_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, CognitoConfig
+from ..errors import RevocationUnavailable, TokenRevoked
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
 KEY_PREFIX = "djognito:revoked"
 MAX_REMEMBERED = 10_000
-SETTING_NAMES = conf.SETTING_NAMES | {"CACHES"}
 # Cache backends whose entries live in one process: a revocation would reach no other.
 PER_PROCESS_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 )
-
-
-class TokenRevoked(TokenError):
-    """The token, its sign-in, or every token of its user was revoked."""
-
-    reason = "token revoked"
-    code = "token_revoked"
-
-
-class RevocationUnavailable(APIException):
-    """The deny-list could not be read: the request is refused rather than trusted (503)."""
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "token revocation list unavailable; try again later"
-    default_code = "revocation_unavailable"
 
 
 def _key(kind: str, value: str) -> str:
@@ -90,9 +63,9 @@ class RevocationList:
         self,
         *,
         enabled: bool,
-        fail_open: bool = False,
-        entry_ttl_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-        recheck_seconds: float = DEFAULT_REVOCATION_RECHECK_SECONDS,
+        fail_open: bool,
+        entry_ttl_seconds: int,
+        recheck_seconds: float,
         alias: str = CACHE_ALIAS,
         clock=time.monotonic,
     ):
@@ -107,21 +80,20 @@ class RevocationList:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings=None) -> "RevocationList":
-        """The deny-list the settings describe (``AWS_COGNITO_REVOCATION`` ...)."""
-        config = load_config(settings)
+    def from_config(cls, config: CognitoConfig) -> "RevocationList":
+        """The deny-list a configuration describes (``AWS_COGNITO_REVOCATION`` ...); values
+        that ``manage.py check`` refuses fall back to the safe side."""
 
-        def number(value, default):
+        def number(value, fallback):
             valid = isinstance(value, int | float) and not isinstance(value, bool)
-            return value if valid else default
+            return value if valid else fallback
 
+        lifetime = number(config.max_token_lifetime_seconds, 0) or MAX_TOKEN_LIFETIME_SECONDS
         return cls(
             enabled=config.revocation is True,
             fail_open=config.revocation_fail_open is True,
-            entry_ttl_seconds=int(
-                number(config.max_token_lifetime_seconds, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
-                + number(config.leeway_seconds, 0)
-            ),
+            # An entry must outlive every token it could match.
+            entry_ttl_seconds=int(lifetime + number(config.leeway_seconds, 0)),
             recheck_seconds=min(
                 max(number(config.revocation_recheck_seconds, 0), 0),
                 MAX_REVOCATION_RECHECK_SECONDS,
@@ -196,53 +168,8 @@ class RevocationList:
             self._cleared.clear()
 
 
-_lock = threading.Lock()
-_revocation_list: RevocationList | None = None
-
-
-def get_revocation_list() -> RevocationList:
-    """The process-wide ``RevocationList``, read from the settings once."""
-    global _revocation_list
-    revocation_list = _revocation_list
-    if revocation_list is None:
-        with _lock:
-            if _revocation_list is None:
-                _revocation_list = RevocationList.from_settings()
-            revocation_list = _revocation_list
-    return revocation_list
-
-
-def reset_revocation_list() -> None:
-    """Forget the process-wide list (settings changed)."""
-    global _revocation_list
-    with _lock:
-        _revocation_list = None
-
-
-@receiver(setting_changed)
-def _reset_on_setting_change(*, setting, **kwargs):
-    if setting in SETTING_NAMES:
-        reset_revocation_list()
-
-
 def is_per_process(alias: str = CACHE_ALIAS, settings=None) -> bool:
     """True when the cache ``alias`` lives inside each process (locmem, dummy)."""
     settings = settings or django_settings
     backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
     return backend in PER_PROCESS_BACKENDS
-
-
-@checks.register("djognito")
-def check_revocation_cache(app_configs=None, **kwargs):
-    """Warn when revocation is on but the cache is not shared between processes."""
-    revocation_list = RevocationList.from_settings()
-    if revocation_list.enabled and is_per_process(revocation_list.alias):
-        return [
-            checks.Warning(
-                "AWS_COGNITO_REVOCATION is on but the cache is per process: a revocation "
-                "would reach only the process that recorded it.",
-                hint="Set DJANGO_CACHE_URL to a shared cache, e.g. redis://127.0.0.1:6379/0.",
-                id="djognito.W101",
-            )
-        ]
-    return []

@@ -25,7 +25,7 @@ import requests
 from jose import jwk
 from jose.exceptions import JOSEError
 
-from .errors import KeySetUnavailable, UnknownKey
+from ..errors import KeySetUnavailable, UnknownKey
 
 logger = logging.getLogger(__name__)
 
@@ -103,9 +103,9 @@ class KeySet:
         self,
         url: str,
         *,
-        timeout: float = 3.0,
-        ttl: float = 3600,
-        cooldown: float = 30,
+        timeout: float,
+        ttl: float,
+        cooldown: float,
         retries: int = 1,
         clock=time.monotonic,
         session: requests.Session | None = None,
@@ -120,6 +120,18 @@ class KeySet:
         self.fetch_count = 0
         self._state = KeySetState()
         self._fetch_lock = threading.Lock()
+
+    @classmethod
+    def for_pool(cls, config, **options) -> "KeySet":
+        """The key set of the pool ``config`` (a ``CognitoConfig``) describes: its URL,
+        timeout, TTL and cool-down; ``options`` add the clock, session or retries."""
+        return cls(
+            config.jwks_url,
+            timeout=config.jwks_timeout_seconds,
+            ttl=config.jwks_ttl_seconds,
+            cooldown=config.jwks_cooldown_seconds,
+            **options,
+        )
 
     def get_key(self, kid: str):
         """The key for ``kid``; may fetch. Raises ``UnknownKey`` or ``KeySetUnavailable``."""

@@ -10,10 +10,10 @@ configured issuers. The chosen verifier then checks everything, the issuer inclu
 
 import time
 
-from .conf import CognitoConfig, pool_configs
-from .errors import InvalidIssuer
+from ..conf import CognitoConfig, pool_configs
+from ..errors import InvalidIssuer
 from .jwks import KeySet
-from .tokens import decode_json_object, split_token
+from .jws import decode_json_object, split_token
 from .verifier import TokenVerifier
 
 

@@ -1,0 +1,350 @@
+"""Browser sign-in endpoints: the tokens live in HttpOnly cookies, never in a body.
+
+``POST login/``, ``POST refresh/``, ``POST logout/`` (CSRF-protected like any unsafe
+request) and, when ``AWS_COGNITO_DOMAIN`` is set, the managed login: ``GET hosted/login/``,
+``GET hosted/callback/``, ``GET hosted/logout/``. Every token Cognito returns is verified
+with the project's verifier before it is put in a cookie. The cookies that only these
+endpoints read are sent to the path they are mounted under, wherever that is.
+"""
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from .. import state
+from ..authentication import BaseCognitoAuthentication
+from ..errors import TokenError
+from . import cookies, idp
+from .hosted import STATE_MAX_AGE_SECONDS, LoginState, code_challenge
+from .serializers import LoginSerializer, RefreshedSerializer, SessionSerializer
+from .settings import browser_config, is_allowed_redirect
+
+logger = logging.getLogger(__name__)
+
+STATE_COOKIE = "djognito_login_state"
+# The managed login's state cookie goes to the hosted/ endpoints below the mount path only.
+HOSTED_PATH = "hosted/"
+HOSTED_SCOPES = "openid"
+WWW_AUTHENTICATE = 'Bearer realm="api"'
+
+
+def refusal(detail: str, code: str, status_code: int = status.HTTP_401_UNAUTHORIZED, **extra):
+    """A JSON error answer ``{"detail", "code", ...}``; 401s carry ``WWW-Authenticate``."""
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if status_code == 401 else None
+    return Response({"detail": detail, "code": code, **extra}, status=status_code, headers=headers)
+
+
+def url_namespace(request) -> str:
+    """The URL namespace ``request`` was resolved in (``djognito`` unless mounted twice)."""
+    match = request.resolver_match
+    return match.namespace if match and match.namespace else "djognito"
+
+
+def mount_path(request) -> str:
+    """The path these URLs are mounted under for ``request`` (``/api/auth/`` here), from
+    the URL configuration itself: a second mount (another namespace) gets its own."""
+    return reverse(f"{url_namespace(request)}:login").removesuffix("login/")
+
+
+def unavailable() -> Response:
+    """503: Cognito could not be reached; nothing changed."""
+    return refusal(
+        "the identity provider is unreachable; try again later",
+        "identity_provider_unavailable",
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
+class BrowserSessionView(GenericAPIView):
+    """Base of the sign-in endpoints: no token authentication, CSRF on unsafe methods.
+
+    Authentication is off so that a stale or garbage token cookie never stands in the way
+    of signing in again.
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.config = browser_config()
+        self.mount_path = mount_path(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            # Django's own CSRF check, exactly as for cookie-authenticated requests.
+            BaseCognitoAuthentication().enforce_csrf(request)
+
+    @property
+    def provider(self) -> idp.CognitoIdentityProvider:
+        """The Cognito calls for the configured app client."""
+        return idp.CognitoIdentityProvider(self.config)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TokenError):
+            # Cognito's answer held a token this API would refuse: a configuration error.
+            logger.error("token from Cognito failed verification: %s", exc.reason)
+            return refusal(
+                f"the token from the identity provider did not verify: {exc.reason}",
+                "untrusted_token",
+                status.HTTP_502_BAD_GATEWAY,
+            )
+        return super().handle_exception(exc)
+
+    def start_session(self, response, tokens: idp.TokenSet, flow: str) -> tuple[dict, int]:
+        """Verify the token the API accepts, then set the access cookie (and the refresh
+        cookie when Cognito sent a refresh token); the claims and seconds left.
+
+        Raises ``TokenError`` (answered 502) when the token does not verify: no cookie is set.
+        """
+        token = tokens.token_for(self.config.cognito.token_use)
+        if not token:
+            raise TokenError("no token of the configured use in Cognito's answer")
+        claims = state.verifier().verify(token)
+        expires_in = max(0, int(claims["exp"] - time.time()))
+        cookies.set_access_cookie(response, self.config, token, expires_in)
+        if tokens.refresh_token:
+            username = claims[self.config.cognito.username_claim]
+            cookies.set_refresh_cookie(
+                response,
+                self.config,
+                cookies.RefreshCookie(tokens.refresh_token, username, flow),
+                self.mount_path,
+            )
+        return claims, expires_in
+
+
+class LoginView(BrowserSessionView):
+    """Sign in with a username and password; the tokens go into HttpOnly cookies."""
+
+    serializer_class = LoginSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        try:
+            tokens = self.provider.sign_in(username, serializer.validated_data["password"])
+        except idp.ChallengeRequired as challenge:
+            return refusal(
+                f"Cognito asks for the {challenge.name} step, which this endpoint does not do; "
+                "complete it with the managed login or an administrator.",
+                "challenge_required",
+                challenge=challenge.name,
+            )
+        except idp.SignInRefused:
+            logger.info("sign-in refused (client %s)", request.META.get("REMOTE_ADDR", "-"))
+            return refusal("incorrect username or password", "invalid_credentials")
+        except idp.IdentityProviderError:
+            return unavailable()
+        response = Response()
+        claims, expires_in = self.start_session(response, tokens, cookies.FROM_PASSWORD)
+        response.data = SessionSerializer(
+            {"username": claims[self.config.cognito.username_claim], "expires_in": expires_in}
+        ).data
+        return response
+
+
+class RefreshView(BrowserSessionView):
+    """A new access cookie from the refresh cookie; 401 and both cookies cleared if refused."""
+
+    serializer_class = RefreshedSerializer
+
+    def post(self, request):
+        try:
+            stored = cookies.read_refresh_cookie(request, self.config)
+        except cookies.BadRefreshCookie:
+            return self.ended("refresh cookie is not valid: sign in again", "invalid_refresh_token")
+        if stored is None:
+            return self.ended("no refresh cookie: sign in again", "no_refresh_token")
+        try:
+            if stored.flow == cookies.FROM_HOSTED and self.config.domain:
+                tokens = self.provider.refresh_at_token_endpoint(stored.refresh_token)
+            else:
+                tokens = self.provider.refresh(stored.refresh_token, stored.username)
+        except (idp.SignInRefused, idp.InvalidGrant, idp.ChallengeRequired):
+            return self.ended("refresh token refused: sign in again", "refresh_refused")
+        except idp.IdentityProviderError:
+            return unavailable()
+        response = Response()
+        _claims, expires_in = self.start_session(response, tokens, stored.flow)
+        response.data = RefreshedSerializer({"expires_in": expires_in}).data
+        return response
+
+    def ended(self, detail: str, code: str) -> Response:
+        """401 with both cookies cleared: the session cannot go on."""
+        response = refusal(detail, code)
+        cookies.clear_token_cookies(response, self.config, self.mount_path)
+        return response
+
+
+def revoke_refresh_token(view: BrowserSessionView, request) -> None:
+    """Revoke the browser's refresh token if it has one; failures are logged, not raised."""
+    try:
+        stored = cookies.read_refresh_cookie(request, view.config)
+    except cookies.BadRefreshCookie:
+        return
+    if stored is None:
+        return
+    try:
+        view.provider.revoke(stored.refresh_token)
+    except idp.IdentityProviderError as error:
+        logger.warning("refresh token not revoked at sign-out (%s); cookies cleared", error)
+
+
+def revoke_sign_in(view: BrowserSessionView, request) -> None:
+    """With revocation on, deny every token of the browser's sign-in (its ``origin_jti``)
+    to every process at once; failures are logged, not raised."""
+    revocation_list = state.revocation_list()
+    token = request.COOKIES.get(view.config.cognito.cookie_name)
+    if not (revocation_list.enabled and token):
+        return
+    try:
+        origin_jti = state.verifier().verify(token).get("origin_jti")
+    except (TokenError, ImproperlyConfigured):
+        return  # not a token of ours: nothing to revoke
+    if not isinstance(origin_jti, str) or not origin_jti:
+        return
+    try:
+        revocation_list.revoke_origin_jti(origin_jti)
+    except Exception as error:  # the cache's own errors (Redis down ...): sign out anyway
+        logger.warning("sign-in not added to the deny-list at sign-out (%s)", type(error).__name__)
+
+
+class LogoutView(BrowserSessionView):
+    """Sign out: revoke the refresh token (when Cognito can) and, with revocation on, the
+    sign-in's tokens in the deny-list; clear both cookies."""
+
+    serializer_class = None
+
+    def post(self, request):
+        revoke_sign_in(self, request)
+        revoke_refresh_token(self, request)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        cookies.clear_token_cookies(response, self.config, self.mount_path)
+        return response
+
+
+class HostedView(BrowserSessionView):
+    """Base of the managed login endpoints: 404 unless ``AWS_COGNITO_DOMAIN`` is set."""
+
+    serializer_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not self.config.domain:
+            raise NotFound("managed login is not configured (AWS_COGNITO_DOMAIN)")
+
+    def redirect_uri(self, request) -> str:
+        """The callback URL registered on the app client."""
+        return self.config.redirect_uri or request.build_absolute_uri(
+            reverse(f"{url_namespace(request)}:hosted-callback")
+        )
+
+    def checked_redirect(self, url: str) -> str:
+        """``url`` when it stays on this site or an allowed origin; 400 otherwise."""
+        if not is_allowed_redirect(url, self.config.allowed_origins):
+            raise ValidationError(
+                {"next": "must be a path on this site (or an allowed front-end origin)"}
+            )
+        return url
+
+
+class HostedLoginView(HostedView):
+    """Redirect to Cognito's managed login with PKCE (S256) and a state bound to this browser."""
+
+    def get(self, request):
+        next_url = self.checked_redirect(
+            request.query_params.get("next") or self.config.login_redirect_url
+        )
+        login = LoginState.new(next_url)
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": self.config.client_id,
+                "redirect_uri": self.redirect_uri(request),
+                "scope": HOSTED_SCOPES,
+                "state": login.state,
+                "code_challenge": code_challenge(login.code_verifier),
+                "code_challenge_method": "S256",
+            }
+        )
+        response = HttpResponseRedirect(f"{self.config.domain}/oauth2/authorize?{query}")
+        response.set_cookie(
+            STATE_COOKIE,
+            login.dumps(),
+            max_age=STATE_MAX_AGE_SECONDS,
+            path=self.mount_path + HOSTED_PATH,
+            secure=self.config.secure_cookies,
+            httponly=True,
+            # Lax: sent on the top-level redirect back from Cognito's domain.
+            samesite="Lax",
+        )
+        return response
+
+
+class HostedCallbackView(HostedView):
+    """Cognito's redirect back: check the state, exchange the code, set the cookies."""
+
+    def get(self, request):
+        if "error" in request.query_params:
+            return refusal(
+                f"the managed login did not sign in: {request.query_params['error'][:100]}",
+                "hosted_login_failed",
+                status.HTTP_400_BAD_REQUEST,
+            )
+        code = request.query_params.get("code", "")
+        state = request.query_params.get("state", "")
+        if not code or not state:
+            return self.bad_request("code and state are required", "missing_code_or_state")
+        try:
+            login = LoginState.loads(request.COOKIES.get(STATE_COOKIE, ""))
+        except signing.BadSignature:
+            return self.bad_request(
+                "sign-in state missing or expired: start the sign-in again", "invalid_state"
+            )
+        if not login.matches(state):
+            return self.bad_request("state does not match this browser's sign-in", "invalid_state")
+        try:
+            tokens = self.provider.exchange_code(
+                code, login.code_verifier, self.redirect_uri(request)
+            )
+        except idp.InvalidGrant:
+            return self.bad_request(
+                "authorization code refused (expired or already used): sign in again",
+                "invalid_grant",
+            )
+        except idp.IdentityProviderError:
+            return unavailable()
+        response = HttpResponseRedirect(login.next_url)
+        self.start_session(response, tokens, cookies.FROM_HOSTED)
+        response.delete_cookie(STATE_COOKIE, path=self.mount_path + HOSTED_PATH, samesite="Lax")
+        return response
+
+    def bad_request(self, detail: str, code: str) -> Response:
+        """400; the state cookie is dropped so the next attempt starts clean."""
+        response = refusal(detail, code, status.HTTP_400_BAD_REQUEST)
+        response.delete_cookie(STATE_COOKIE, path=self.mount_path + HOSTED_PATH, samesite="Lax")
+        return response
+
+
+class HostedLogoutView(HostedView):
+    """Clear the cookies, revoke the refresh token, and end the managed login session too."""
+
+    def get(self, request):
+        revoke_refresh_token(self, request)
+        logout_uri = self.config.logout_redirect_url
+        if logout_uri.startswith("/"):
+            logout_uri = request.build_absolute_uri(logout_uri)
+        query = urlencode({"client_id": self.config.client_id, "logout_uri": logout_uri})
+        response = HttpResponseRedirect(f"{self.config.domain}/logout?{query}")
+        cookies.clear_token_cookies(response, self.config, self.mount_path)
+        return response

@@ -1,0 +1,1 @@
+"""Integrations with other packages, each loaded only when that package is installed."""
