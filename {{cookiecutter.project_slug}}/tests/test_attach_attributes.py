@@ -7,6 +7,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from djognito.authentication import BaseCognitoAuthentication
+from djognito.permissions import InCognitoGroup
 from djognito.users import CognitoUser
 
 
@@ -64,3 +65,42 @@ def test_cognito_user_permissions_from_groups():
     assert user.pk == user.id == "sub-dave"
     with pytest.raises(NotImplementedError):
         user.save()
+
+
+class PlainView(APIView):
+    """A view guarded by the base class itself, with no subclass mapping anything."""
+
+    authentication_classes = [BaseCognitoAuthentication]
+    permission_classes = [IsAuthenticated, InCognitoGroup.of("editors")]
+
+    def get(self, request):
+        user = request.user
+        return Response({"groups": list(user.groups), "can_edit": user.has_perm("api.edit")})
+
+
+def test_the_base_class_gives_the_user_the_groups_of_the_token(tokens, settings):
+    settings.AWS_COGNITO_GROUP_PERMISSIONS = {"editors": ["api.edit"]}
+    token = tokens.token("erin", groups=["editors", "readers"])
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = PlainView.as_view()(request)
+    assert response.status_code == 200
+    assert response.data == {"groups": ["editors", "readers"], "can_edit": True}
+
+
+def test_a_user_outside_the_group_is_refused_by_the_base_class(tokens):
+    token = tokens.token("frank", groups=["readers"])
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert PlainView.as_view()(request).status_code == 403
+
+
+def test_a_subclass_may_still_change_the_groups(tokens):
+    class RenamingAuthentication(BaseCognitoAuthentication):
+        def attach_attributes(self, user, request):
+            user.groups = tuple(f"cognito-{group}" for group in user.groups)
+
+    user, _claims = RenamingAuthentication().authenticate(
+        APIRequestFactory().get(
+            "/", HTTP_AUTHORIZATION=f"Bearer {tokens.token('gina', groups=['editors'])}"
+        )
+    )
+    assert user.groups == ("cognito-editors",)

@@ -12,6 +12,7 @@ import boto3
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.urls import include, path
 from rest_framework.test import APIClient
 
 from djognito.browser import cookies
@@ -342,3 +343,24 @@ def test_users_with_unusual_names_sign_in(cognito, local_pool, browser):
     response = login(browser, user.username, user.password)
     assert response.status_code == 200
     assert browser.get("/api/me/").json()["username"] == user.username
+
+
+# A project that mounts the sign-in URLs elsewhere: this module is its URL configuration.
+urlpatterns = [
+    path("api/", include("api.urls")),
+    path("account/", include("djognito.browser.urls")),
+]
+
+
+def test_the_sign_in_cookies_follow_another_mount_point(local_pool, browser, settings):
+    settings.ROOT_URLCONF = __name__
+    signed_in = post(browser, "/account/login/", {"username": ALICE[0], "password": ALICE[1]})
+    assert signed_in.status_code == 200
+    assert set_cookies(signed_in)[settings.AWS_COGNITO_REFRESH_COOKIE]["path"] == "/account/"
+    del browser.cookies[settings.ACCESS_TOKEN_KEY]
+    refreshed = post(browser, "/account/refresh/")
+    assert refreshed.status_code == 200, refreshed.json()
+    assert browser.get("/api/me/").json()["username"] == "alice"
+    signed_out = post(browser, "/account/logout/")
+    assert set_cookies(signed_out)[settings.AWS_COGNITO_REFRESH_COOKIE]["path"] == "/account/"
+    assert browser.get("/api/me/").status_code == 401
