@@ -3,10 +3,12 @@
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import BASE_ANSWERS, TEMPLATE, run, shared_venv
@@ -104,3 +106,86 @@ def test_update_tooling_is_in_place(bake):
     assert any(step.get("run") == "make test-postgres" for step in steps)
     readme = (project / "README.md").read_text()
     assert "## Updating from the template" in readme and "cruft link" in readme
+
+
+# The last template commit whose djognito/ was one flat folder: projects generated from it
+# must take the layered module (core/, browser/, revocation/) with `make update`.
+FLAT_LAYOUT_COMMIT = "77f2870c2bbd5f883909443f72f1bd1c9cd0c6cf"
+FLAT_ONLY = ["djognito/verifier.py", "djognito/tokens.py", "djognito/idp.py", "djognito/pkce.py"]
+LAYERED_ONLY = [
+    "djognito/core/verifier.py",
+    "djognito/browser/views.py",
+    "djognito/revocation/deny_list.py",
+    "djognito/state.py",
+    "scripts/cognito_fakes.py",
+]
+# What runs the old sample app (api/ stays the owner's) against the new module.
+UPDATED_PROJECT_TESTS = [
+    "tests/test_api.py",
+    "tests/test_attach_attributes.py",
+    "tests/test_hostile_tokens.py",
+    "tests/test_browser_sessions.py",
+    "tests/test_openapi.py",
+    "tests/test_checks.py",
+    "tests/test_revocation.py",
+]
+
+
+def template_commit(repo: Path, commit: str) -> bool:
+    """Write this repository's tree at ``commit`` into ``repo``; False when the clone
+    does not hold that commit (a shallow clone, an exported tree)."""
+    archive = subprocess.run(
+        ["git", "-C", str(TEMPLATE), "archive", "--format=tar", commit],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        return False
+    repo.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(repo)], input=archive.stdout, check=True)
+    return True
+
+
+def test_a_project_of_the_flat_module_takes_the_layered_one(tmp_path):
+    template = tmp_path / "template"
+    if not template_commit(template, FLAT_LAYOUT_COMMIT):
+        pytest.skip(f"this clone does not hold commit {FLAT_LAYOUT_COMMIT[:7]} (shallow?)")
+    run(template, "git", "init", "--quiet", "--initial-branch=main")
+    commit_all(template, "flat djognito/")
+    run(tmp_path, CRUFT, "create", "--no-input", "--output-dir", "out", "--extra-context",
+        json.dumps(BASE_ANSWERS), str(template))  # fmt: skip
+    project = tmp_path / "out" / "bake_test"
+    run(project, "git", "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "generated")
+    authentication = project / "api" / "authentication.py"
+    edit(authentication, "        user.is_staff = self.staff_group in user.groups\n", OWNER_HOOK)
+    commit_all(project, "tenant from the token")
+    owner_version = authentication.read_text()
+    assert all((project / path).is_file() for path in FLAT_ONLY)
+
+    # Today's template, committed on top of the flat one.
+    for child in template.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(TEMPLATE, template, ignore=NOT_TEMPLATE, dirs_exist_ok=True)
+    commit_all(template, "layered djognito/")
+
+    result = run(project, CRUFT, "update", "--skip-apply-ask", "--allow-untracked-files")
+    assert "updated" in result.stdout, result.stdout
+    assert not list(project.rglob("*.rej")) and not list(project.rglob("*.orig"))
+    assert not [path for path in FLAT_ONLY if (project / path).exists()]
+    assert all((project / path).is_file() for path in LAYERED_ONLY)
+    assert authentication.read_text() == owner_version
+    template_module = TEMPLATE / "{{cookiecutter.project_slug}}" / "djognito"
+    for source in template_module.rglob("*.py"):
+        updated = project / "djognito" / source.relative_to(template_module)
+        assert updated.read_text() == source.read_text(), updated
+
+    venv = shared_venv(project)
+    run(project, str(venv / "bin" / "ruff"), "check", ".")
+    run(project, str(venv / "bin" / "python"), "manage.py", "check", "--fail-level", "WARNING")
+    suite = run(
+        project, str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        "-n", "2", *UPDATED_PROJECT_TESTS,
+    )  # fmt: skip
+    assert " passed" in suite.stdout and "failed" not in suite.stdout
