@@ -246,8 +246,10 @@ SIGN_IN_ENDPOINTS = {
         )
     },
     "HostedLogoutView": {
-        "get": extend_schema(
-            summary="Sign out here and at the managed login", responses={302: REDIRECT}
+        "post": extend_schema(
+            summary="Sign out here and at the managed login",
+            request=None,
+            responses={302: REDIRECT, 403: SIGN_IN_CSRF_REFUSED},
         )
     },
 }

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers to requests carrying the token cookie: Cache-Control private, Vary: Cookie.
+    "djognito.middleware.PrivateCookieAnswers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,6 +172,9 @@ REST_FRAMEWORK = {
     # Error bodies carry a stable code: {"detail": "token expired", "code": "token_expired"}.
     "EXCEPTION_HANDLER": "djognito.exception_handler.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Proxies in front that append to X-Forwarded-For (0: the peer address is the client's).
+    # DRF's own default (None) would trust a header any client can forge.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 {%- if cookiecutter.openapi_docs == 'y' %}

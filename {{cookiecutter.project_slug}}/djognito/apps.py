@@ -1,8 +1,6 @@
 """Django app configuration: registers the system checks and the OpenAPI extension."""
 
-from importlib.util import find_spec
-
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class DjognitoConfig(AppConfig):
@@ -18,5 +16,5 @@ class DjognitoConfig(AppConfig):
     def ready(self):
         from . import checks, state  # noqa: F401  (checks, the settings-reload receiver)
 
-        if find_spec("drf_spectacular"):
+        if apps.is_installed("drf_spectacular"):
             from .contrib import spectacular  # noqa: F401  (OpenAPI of the token schemes)

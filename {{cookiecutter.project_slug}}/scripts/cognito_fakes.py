@@ -308,6 +308,8 @@ class CognitoOAuthServer(LoopbackServer):
         self.username = username
         self.groups = tuple(groups)
         self.access_tokens = TokenFactory(key, issuer, client_id, "access")
+        # True: hand out client-credentials access tokens, as a misconfigured client would.
+        self.client_tokens = False
         self.id_tokens = TokenFactory(key, issuer, client_id, "id")
         self.token_requests: list[dict] = []
         self._codes: dict[str, dict] = {}
@@ -377,8 +379,12 @@ class CognitoOAuthServer(LoopbackServer):
         return client_id == self.client_id and secrets.compare_digest(secret, self.client_secret)
 
     def _tokens(self, username: str) -> dict:
+        if self.client_tokens:
+            access_token = self.access_tokens.client_token()
+        else:
+            access_token = self.access_tokens.token(username, self.groups)
         return {
-            "access_token": self.access_tokens.token(username, self.groups),
+            "access_token": access_token,
             "id_token": self.id_tokens.token(username, self.groups),
             "token_type": "Bearer",
             "expires_in": self.access_tokens.lifetime,
@@ -409,5 +415,36 @@ class CognitoOAuthServer(LoopbackServer):
 
             def _answer(self, status, headers, body):
                 self.send_json(status, body, headers)
+
+        return Handler
+
+
+class CognitoErrorServer(LoopbackServer):
+    """A real HTTP server on 127.0.0.1 answering every Cognito API call (``POST /`` with
+    ``X-Amz-Target``) with one error of Cognito's JSON protocol: ``{"__type": code,
+    "message": message}`` and HTTP 400, as Cognito answers its own rate limits
+    (``LimitExceededException``, ``TooManyRequestsException`` ...), which no emulator gives.
+    ``targets`` records the operations asked for."""
+
+    def __init__(self, code: str, message: str = "Rate exceeded"):
+        self.code = code
+        self.message = message
+        self.targets: list[str] = []
+        super().__init__()
+
+    @property
+    def url(self) -> str:
+        """The endpoint URL to give boto3 (``AWS_COGNITO_ENDPOINT_URL``)."""
+        return self.base_url
+
+    def _handler_class(self):
+        server = self
+
+        class Handler(LoopbackHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                server.targets.append(self.headers.get("X-Amz-Target", ""))
+                body = json.dumps({"__type": server.code, "message": server.message}).encode()
+                self.send_body(400, body, "application/x-amz-json-1.1")
 
         return Handler

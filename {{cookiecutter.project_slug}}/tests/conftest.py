@@ -1,6 +1,7 @@
 """Fixtures: a real RSA key, a real JWKS server on 127.0.0.1, and a token factory."""
 
 import pytest
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from djognito.conf import load_config
@@ -35,6 +36,12 @@ def cognito_settings(settings, jwks_server):
     reset_verifier()
     yield settings
     reset_verifier()
+
+
+@pytest.fixture(autouse=True)
+def fresh_default_cache():
+    """Each test starts with an empty default cache (rate-limit counts, deny-list entries)."""
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ against the emulator's key set before it sets any cookie.
 
 import json
 import logging
+import time
 from http.cookies import SimpleCookie
 
 import boto3
@@ -17,6 +18,7 @@ from rest_framework.test import APIClient
 
 from djognito.browser import cookies
 from djognito.jwt_utils import reset_verifier
+from scripts.cognito_fakes import CognitoErrorServer
 from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import EMULATOR_CREDENTIALS, LocalUser, seed
@@ -63,8 +65,9 @@ def post(client, path, body=None, csrf=True, **extra):
     return client.post(path, payload, content_type="application/json", **headers, **extra)
 
 
-def login(client, username, password):
-    return post(client, "/api/auth/login/", {"username": username, "password": password})
+def login(client, username, password, **extra):
+    body = {"username": username, "password": password}
+    return post(client, "/api/auth/login/", body, **extra)
 
 
 def set_cookies(response) -> dict[str, SimpleCookie]:
@@ -317,7 +320,10 @@ def test_a_refresh_cookie_that_is_not_ours_is_401_and_cleared(local_pool, browse
 
 
 def test_a_refresh_token_cognito_refuses_is_401_and_cleared(local_pool, browser):
-    forged = signing.dumps(["not-a-refresh-token", "alice", "password"], salt=cookies.REFRESH_SALT)
+    forged = signing.dumps(
+        ["not-a-refresh-token", "alice", "password", "origin-x", local_pool.pool_id, time.time()],
+        salt=cookies.REFRESH_SALT,
+    )
     browser.cookies[settings.AWS_COGNITO_REFRESH_COOKIE] = forged
     response = post(browser, "/api/auth/refresh/")
     assert response.status_code == 401
@@ -364,3 +370,123 @@ def test_the_sign_in_cookies_follow_another_mount_point(local_pool, browser, set
     signed_out = post(browser, "/account/logout/")
     assert set_cookies(signed_out)[settings.AWS_COGNITO_REFRESH_COOKIE]["path"] == "/account/"
     assert browser.get("/api/me/").status_code == 401
+
+
+class PastTimestampSigner(signing.TimestampSigner):
+    """Signs as this server does, dated ``days_ago`` in the past."""
+
+    def __init__(self, days_ago: int, **kwargs):
+        super().__init__(**kwargs)
+        self.days_ago = days_ago
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time()) - self.days_ago * 86400)
+
+
+def test_a_refresh_cookie_older_than_its_lifetime_is_refused(local_pool, browser, settings):
+    login(browser, *ALICE)
+    current = signing.loads(
+        browser.cookies[settings.AWS_COGNITO_REFRESH_COOKIE].value, salt=cookies.REFRESH_SALT
+    )
+    stale = PastTimestampSigner(400, salt=cookies.REFRESH_SALT).sign_object(current, compress=True)
+    browser.cookies[settings.AWS_COGNITO_REFRESH_COOKIE] = stale
+    response = post(browser, "/api/auth/refresh/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_refresh_token"
+
+
+def test_sign_in_answers_are_never_cached_and_rotate_the_csrf_token(local_pool, browser):
+    before = csrf_token(browser)
+    response = login(browser, *ALICE)
+    assert "no-store" in response["Cache-Control"]
+    assert response.cookies["csrftoken"].value not in ("", before)
+    for endpoint in ("/api/auth/refresh/", "/api/auth/logout/"):
+        assert "no-store" in post(browser, endpoint)["Cache-Control"]
+
+
+def test_answers_for_the_cookie_are_private_and_vary_on_it(local_pool, browser):
+    login(browser, *ALICE)
+    for endpoint in ("/api/me/", "/api/notes/"):
+        response = browser.get(endpoint)
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert "Cookie" in response["Vary"]
+    anonymous = APIClient().get("/api/public/")
+    assert "Cache-Control" not in anonymous and "Cookie" not in anonymous.get("Vary", "")
+
+
+SIGN_IN_PATHS = ["/api/auth/login/", "/api/auth/refresh/", "/api/auth/logout/"]
+
+
+@pytest.mark.parametrize("method", ["options", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", SIGN_IN_PATHS)
+def test_other_methods_are_405(local_pool, browser, path, method):
+    response = getattr(browser, method)(path)
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+
+
+def test_the_sign_in_page_runs_its_own_script_only(local_pool, browser):
+    response = browser.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+    assert b"<style" not in response.content and b"<script>" not in response.content
+
+
+def test_five_failures_lock_the_username_whatever_its_password(local_pool, browser):
+    for _ in range(5):
+        assert login(browser, "alice", "wrong-Passw0rd!").status_code == 401
+    locked = login(browser, "ALICE", ALICE[1])  # the right password, another spelling
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "too_many_attempts"
+    assert 290 <= int(locked["Retry-After"]) <= 300
+    assert login(browser, *BOB).status_code == 200  # other users are not locked out
+
+
+def test_an_unknown_username_is_locked_the_same(local_pool, browser):
+    answers = [login(browser, "nobody-at-all", "wrong-Passw0rd!").status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+
+
+def test_a_sign_in_clears_the_failures(local_pool, browser):
+    for _ in range(4):
+        login(browser, "alice", "wrong-Passw0rd!")
+    assert login(browser, *ALICE).status_code == 200
+    for _ in range(4):
+        assert login(browser, "alice", "wrong-Passw0rd!").status_code == 401
+
+
+def test_one_address_gets_thirty_sign_in_requests_a_minute(local_pool, browser, settings):
+    settings.AWS_COGNITO_USERNAME_FAILURES = 1000
+    answers = [
+        login(browser, f"user{n}", "x", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(31)
+    ]
+    # A rotating X-Forwarded-For does not help: without proxies, the peer address counts.
+    assert answers == [401] * 30 + [429]
+    refused = post(browser, "/api/auth/refresh/")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_behind_a_proxy_the_address_it_appended_counts(local_pool, browser, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.AWS_COGNITO_SIGN_IN_RATE_PER_MINUTE = 2
+    settings.AWS_COGNITO_USERNAME_FAILURES = 1000
+
+    def attempt(forwarded_for):
+        return login(browser, "x", "y", HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+    # The client may write anything before the entry its proxy appends.
+    assert [attempt(f"10.0.0.{n}, 198.51.100.7") for n in range(3)] == [401, 401, 429]
+    assert attempt("198.51.100.8") == 401
+
+
+def test_cognitos_own_limits_are_the_same_429(local_pool, browser, settings):
+    with CognitoErrorServer("TooManyRequestsException") as server:
+        settings.AWS_COGNITO_ENDPOINT_URL = server.url
+        response = login(browser, *ALICE)
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_attempts"
+    assert int(response["Retry-After"]) > 0
+    assert server.targets == ["AWSCognitoIdentityProviderService.InitiateAuth"]

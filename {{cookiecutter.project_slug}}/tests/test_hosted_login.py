@@ -151,10 +151,14 @@ def test_an_allowed_front_end_origin_may_be_the_next_page(oauth_server, browser,
     assert browser.get(callback)["Location"] == "https://app.example.test/home"
 
 
+def csrf_header(browser) -> dict:
+    return {"HTTP_X_CSRFTOKEN": browser.get("/api/csrf/").json()["csrfToken"]}
+
+
 def test_hosted_logout_clears_cookies_and_ends_the_cognito_session(oauth_server, browser, settings):
     callback, _ = start(browser)
     browser.get(callback)
-    response = browser.get("/api/auth/hosted/logout/")
+    response = browser.post("/api/auth/hosted/logout/", **csrf_header(browser))
     assert response.status_code == 302
     target = urlsplit(response["Location"])
     assert target.path == "/logout"
@@ -176,3 +180,41 @@ def test_a_token_the_api_would_refuse_sets_no_cookie(oauth_server, browser, othe
 def test_hosted_endpoints_are_404_without_a_domain(browser):
     assert browser.get("/api/auth/hosted/login/").status_code == 404
     assert browser.get("/api/auth/hosted/callback/").status_code == 404
+
+
+def test_a_link_cannot_sign_a_browser_out(oauth_server, browser, settings):
+    callback, _ = start(browser)
+    browser.get(callback)
+    followed = browser.get("/api/auth/hosted/logout/")
+    assert followed.status_code == 405
+    assert settings.ACCESS_TOKEN_KEY not in followed.cookies
+    forged = browser.post("/api/auth/hosted/logout/")  # another site's form: no CSRF token
+    assert forged.status_code == 403
+    assert settings.ACCESS_TOKEN_KEY not in forged.cookies
+    assert browser.get("/api/me/").status_code == 200
+
+
+def test_the_hosted_sign_out_ends_the_sign_in_like_logout(oauth_server, browser, settings):
+    settings.AWS_COGNITO_REVOCATION = True  # one process: the per-process cache is enough
+    callback, _ = start(browser)
+    browser.get(callback)
+    copied = browser.cookies[settings.ACCESS_TOKEN_KEY].value
+    assert browser.post("/api/auth/hosted/logout/", **csrf_header(browser)).status_code == 302
+    replayed = APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {copied}")
+    assert replayed.status_code == 401
+    assert replayed.json()["code"] == "token_revoked"
+
+
+def test_a_client_token_from_the_callback_is_no_session(oauth_server, browser, settings):
+    oauth_server.client_tokens = True
+    callback, _ = start(browser)
+    response = browser.get(callback)
+    assert response.status_code == 502
+    assert response.json()["code"] == "untrusted_token"
+    assert settings.ACCESS_TOKEN_KEY not in response.cookies
+
+
+def test_an_over_long_next_is_refused(oauth_server, browser):
+    response = browser.get("/api/auth/hosted/login/", {"next": "/" + "a" * 3500})
+    assert response.status_code == 400
+    assert "djognito_login_state" not in response.cookies

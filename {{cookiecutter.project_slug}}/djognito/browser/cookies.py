@@ -7,7 +7,7 @@ are mounted under, ``/api/auth/`` in this project: see ``views.mount_path``). Bo
 server, so a forged or truncated one is refused before Cognito is asked.
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, field
 
 from django.core import signing
 
@@ -22,11 +22,16 @@ FROM_HOSTED = "hosted"
 
 @dataclass(frozen=True)
 class RefreshCookie:
-    """What the refresh cookie holds: the token, its user (for SECRET_HASH) and its origin."""
+    """What the refresh cookie holds: the token, its user (for SECRET_HASH), how it was
+    obtained, and the sign-in it belongs to (``origin_jti``, pool, when it was issued), so
+    that a refresh of a revoked sign-in or user is refused."""
 
-    refresh_token: str
+    refresh_token: str = field(repr=False)
     username: str
-    flow: str = FROM_PASSWORD
+    flow: str
+    origin_jti: str
+    pool: str
+    issued_at: float
 
 
 class BadRefreshCookie(Exception):
@@ -55,9 +60,7 @@ def set_access_cookie(response, config: BrowserConfig, token: str, max_age: int)
 def set_refresh_cookie(response, config: BrowserConfig, value: RefreshCookie, path: str) -> None:
     """The refresh token in ``AWS_COGNITO_REFRESH_COOKIE``, sent to ``path`` only (where
     the sign-in endpoints are mounted)."""
-    signed = signing.dumps(
-        [value.refresh_token, value.username, value.flow], salt=REFRESH_SALT, compress=True
-    )
+    signed = signing.dumps(list(astuple(value)), salt=REFRESH_SALT, compress=True)
     response.set_cookie(
         config.refresh_cookie,
         signed,
@@ -76,12 +79,19 @@ def read_refresh_cookie(request, config: BrowserConfig) -> RefreshCookie | None:
     if not raw:
         return None
     try:
-        refresh_token, username, flow = signing.loads(raw, salt=REFRESH_SALT)
+        # No older than the cookie's own lifetime, whatever the browser kept.
+        parts = signing.loads(
+            raw, salt=REFRESH_SALT, max_age=config.refresh_token_days * SECONDS_PER_DAY
+        )
+        refresh_token, username, flow, origin_jti, pool, issued_at = parts
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise BadRefreshCookie("refresh cookie is not one this server set") from error
-    if not all(isinstance(part, str) and part for part in (refresh_token, username, flow)):
+    texts = (refresh_token, username, flow, origin_jti, pool)
+    if not all(isinstance(part, str) for part in texts) or not (refresh_token and username):
         raise BadRefreshCookie("refresh cookie is not one this server set")
-    return RefreshCookie(refresh_token, username, flow)
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+        raise BadRefreshCookie("refresh cookie is not one this server set")
+    return RefreshCookie(refresh_token, username, flow, origin_jti, pool, float(issued_at))
 
 
 def clear_token_cookies(response, config: BrowserConfig, refresh_path: str) -> None:

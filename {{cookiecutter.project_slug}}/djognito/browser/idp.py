@@ -35,6 +35,14 @@ REFUSALS = frozenset(
 )
 
 
+# Cognito's own rate limits: answered like ours (429), never as a wrong password.
+RATE_LIMITS = frozenset(
+    {"LimitExceededException", "TooManyRequestsException", "TooManyFailedAttemptsException"}
+)
+# NotAuthorizedException's message when Cognito itself locks a user after failed passwords.
+PASSWORD_ATTEMPTS_EXCEEDED = "Password attempts exceeded"
+
+
 class IdentityProviderError(Exception):
     """Base class: Cognito did not sign the user in."""
 
@@ -49,6 +57,10 @@ class ChallengeRequired(IdentityProviderError):
     def __init__(self, name: str):
         self.name = name
         super().__init__(f"Cognito asks for the {name} step")
+
+
+class RateLimited(IdentityProviderError):
+    """Cognito refuses for now: too many requests or failed attempts."""
 
 
 class IdentityProviderUnavailable(IdentityProviderError):
@@ -171,6 +183,8 @@ class CognitoIdentityProvider:
             )
         except ClientError as error:
             code = _error_code(error)
+            if code in RATE_LIMITS or _error_message(error) == PASSWORD_ATTEMPTS_EXCEEDED:
+                raise RateLimited(code) from None
             if code in REFUSALS:
                 raise SignInRefused(code) from None
             logger.warning("Cognito refused %s with %s", flow, code)
@@ -237,3 +251,7 @@ class CognitoIdentityProvider:
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code") or "UnknownError")
+
+
+def _error_message(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Message") or "").strip().rstrip(".")

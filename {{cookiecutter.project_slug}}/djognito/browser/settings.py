@@ -97,6 +97,24 @@ SETTINGS = (
         "djognito.E112",
         seconds(60),
     ),
+    # Rate limits (throttles.py); E113 is the CORS check below.
+    Setting(
+        "AWS_COGNITO_SIGN_IN_RATE_PER_MINUTE",
+        "sign_in_rate_per_minute",
+        30,
+        "djognito.E114",
+        whole(1, 100_000),
+    ),
+    Setting(
+        "AWS_COGNITO_USERNAME_FAILURES", "username_failures", 5, "djognito.E115", whole(1, 1000)
+    ),
+    Setting(
+        "AWS_COGNITO_USERNAME_LOCK_SECONDS",
+        "username_lock_seconds",
+        300,
+        "djognito.E116",
+        whole(1, 86400),
+    ),
 )
 # Django settings (not variables of this package) that the browser configuration reads.
 DJANGO_SETTING_NAMES = (

@@ -14,20 +14,26 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import rotate_token
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .. import state
 from ..authentication import BaseCognitoAuthentication
+from ..core.claims import is_client_token
 from ..errors import TokenError
 from . import cookies, idp
 from .hosted import STATE_MAX_AGE_SECONDS, LoginState, code_challenge
 from .serializers import LoginSerializer, RefreshedSerializer, SessionSerializer
 from .settings import browser_config, is_allowed_redirect
+from .throttles import SignInAddressThrottle, TooManyAttempts, UsernameFailures
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +41,8 @@ STATE_COOKIE = "djognito_login_state"
 # The managed login's state cookie goes to the hosted/ endpoints below the mount path only.
 HOSTED_PATH = "hosted/"
 HOSTED_SCOPES = "openid"
+# A longer `next` would make the state cookie one that browsers drop (over 4 KB).
+MAX_NEXT_LENGTH = 1024
 WWW_AUTHENTICATE = 'Bearer realm="api"'
 
 
@@ -65,23 +73,50 @@ def unavailable() -> Response:
     )
 
 
+def too_many_attempts(wait: float | None) -> Response:
+    """429 ``too_many_attempts`` with ``Retry-After`` (seconds)."""
+    error = TooManyAttempts(wait)
+    headers = {"Retry-After": str(error.wait)} if error.wait else None
+    return Response(
+        {"detail": str(error.default_detail), "code": error.default_code},
+        status=error.status_code,
+        headers=headers,
+    )
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class BrowserSessionView(GenericAPIView):
-    """Base of the sign-in endpoints: no token authentication, CSRF on unsafe methods.
+    """Base of the sign-in endpoints: no token authentication, CSRF on unsafe methods, a
+    rate limit per client address, answers never cached, no body in error reports.
 
     Authentication is off so that a stale or garbage token cookie never stands in the way
-    of signing in again.
+    of signing in again. A method the view does not have is 405 before any other check.
     """
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [SignInAddressThrottle]
+    # DRF's OPTIONS metadata describes a serializer: these views answer OPTIONS with 405.
+    metadata_class = None
 
     def initial(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         self.config = browser_config()
         self.mount_path = mount_path(request)
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
             # Django's own CSRF check, exactly as for cookie-authenticated requests.
             BaseCognitoAuthentication().enforce_csrf(request)
+
+    def throttled(self, request, wait):
+        raise TooManyAttempts(wait)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Answers that set or clear the token cookies are nobody's to keep.
+        add_never_cache_headers(response)
+        return response
 
     @property
     def provider(self) -> idp.CognitoIdentityProvider:
@@ -109,16 +144,28 @@ class BrowserSessionView(GenericAPIView):
         if not token:
             raise TokenError("no token of the configured use in Cognito's answer")
         claims = state.verifier().verify(token)
+        username = claims.get(self.config.cognito.username_claim)
+        if is_client_token(claims) or not isinstance(username, str):
+            # A client-credentials token: a browser session must be a user's.
+            raise TokenError("the token names no user")
         expires_in = max(0, int(claims["exp"] - time.time()))
         cookies.set_access_cookie(response, self.config, token, expires_in)
         if tokens.refresh_token:
-            username = claims[self.config.cognito.username_claim]
             cookies.set_refresh_cookie(
                 response,
                 self.config,
-                cookies.RefreshCookie(tokens.refresh_token, username, flow),
+                cookies.RefreshCookie(
+                    tokens.refresh_token,
+                    username,
+                    flow,
+                    origin_jti=str(claims.get("origin_jti") or ""),
+                    pool=claims.pool,
+                    issued_at=time.time(),
+                ),
                 self.mount_path,
             )
+            # A new sign-in: a CSRF token seen before it is no use after it.
+            rotate_token(self.request._request)
         return claims, expires_in
 
 
@@ -131,8 +178,12 @@ class LoginView(BrowserSessionView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         username = serializer.validated_data["username"]
+        failures = UsernameFailures.from_settings()
+        failures.check(username)  # 429 while locked, before Cognito is asked
         try:
             tokens = self.provider.sign_in(username, serializer.validated_data["password"])
+        except idp.RateLimited:
+            return too_many_attempts(failures.window_seconds)
         except idp.ChallengeRequired as challenge:
             return refusal(
                 f"Cognito asks for the {challenge.name} step, which this endpoint does not do; "
@@ -141,10 +192,12 @@ class LoginView(BrowserSessionView):
                 challenge=challenge.name,
             )
         except idp.SignInRefused:
+            failures.record(username)
             logger.info("sign-in refused (client %s)", request.META.get("REMOTE_ADDR", "-"))
             return refusal("incorrect username or password", "invalid_credentials")
         except idp.IdentityProviderError:
             return unavailable()
+        failures.clear(username)
         response = Response()
         claims, expires_in = self.start_session(response, tokens, cookies.FROM_PASSWORD)
         response.data = SessionSerializer(
@@ -165,6 +218,9 @@ class RefreshView(BrowserSessionView):
             return self.ended("refresh cookie is not valid: sign in again", "invalid_refresh_token")
         if stored is None:
             return self.ended("no refresh cookie: sign in again", "no_refresh_token")
+        revoked = self.revoked(stored)
+        if revoked is not None:
+            return revoked
         try:
             if stored.flow == cookies.FROM_HOSTED and self.config.domain:
                 tokens = self.provider.refresh_at_token_endpoint(stored.refresh_token)
@@ -172,12 +228,30 @@ class RefreshView(BrowserSessionView):
                 tokens = self.provider.refresh(stored.refresh_token, stored.username)
         except (idp.SignInRefused, idp.InvalidGrant, idp.ChallengeRequired):
             return self.ended("refresh token refused: sign in again", "refresh_refused")
+        except idp.RateLimited:
+            return too_many_attempts(self.config.username_lock_seconds)
         except idp.IdentityProviderError:
             return unavailable()
         response = Response()
         _claims, expires_in = self.start_session(response, tokens, stored.flow)
         response.data = RefreshedSerializer({"expires_in": expires_in}).data
         return response
+
+    def revoked(self, stored: cookies.RefreshCookie) -> Response | None:
+        """With revocation on, the answer for a sign-in the deny-list names (401, cookies
+        cleared) or cannot tell about (503); None when the refresh may go on."""
+        revocation_list = state.revocation_list()
+        if not revocation_list.enabled:
+            return None
+        try:
+            revocation_list.check_sign_in(
+                stored.origin_jti, stored.username, stored.pool, stored.issued_at
+            )
+        except TokenError as error:
+            if error.status != status.HTTP_401_UNAUTHORIZED:
+                return refusal(error.reason, error.code, error.status)
+            return self.ended(f"{error.reason}: sign in again", error.code)
+        return None
 
     def ended(self, detail: str, code: str) -> Response:
         """401 with both cookies cleared: the session cannot go on."""
@@ -251,6 +325,8 @@ class HostedView(BrowserSessionView):
 
     def checked_redirect(self, url: str) -> str:
         """``url`` when it stays on this site or an allowed origin; 400 otherwise."""
+        if len(url) > MAX_NEXT_LENGTH:
+            raise ValidationError({"next": f"must be at most {MAX_NEXT_LENGTH} characters"})
         if not is_allowed_redirect(url, self.config.allowed_origins):
             raise ValidationError(
                 {"next": "must be a path on this site (or an allowed front-end origin)"}
@@ -337,9 +413,12 @@ class HostedCallbackView(HostedView):
 
 
 class HostedLogoutView(HostedView):
-    """Clear the cookies, revoke the refresh token, and end the managed login session too."""
+    """Sign out as ``logout/`` does (the sign-in revoked, cookies cleared), then end the
+    managed login session too. A ``POST`` with the CSRF token: a link cannot sign anyone
+    out (``GET`` is 405)."""
 
-    def get(self, request):
+    def post(self, request):
+        revoke_sign_in(self, request)
         revoke_refresh_token(self, request)
         logout_uri = self.config.logout_redirect_url
         if logout_uri.startswith("/"):
