@@ -23,6 +23,7 @@ BROWSER_SESSION_FILES = [
     "tests/test_browser_sessions.py",
     "tests/test_hosted_login.py",
     "tests/test_cors_and_cookies.py",
+    "tests/test_sign_in_limits.py",
 ]
 
 

@@ -1,0 +1,77 @@
+"""The sign-in rate limits hold across processes: two gunicorn servers share one Redis.
+
+Cognito is a local server speaking its JSON protocol that refuses every password (as it
+does a wrong one), so each attempt is a real failure without an emulator to start.
+"""
+
+import itertools
+
+import pytest
+import redis
+import requests
+
+from scripts.cognito_fakes import CognitoErrorServer
+from scripts.redis_server import RedisServer
+
+from .processes import ApiServer, server_environment
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    """Two gunicorn servers of the project, counting in the same Redis."""
+    folder = tmp_path_factory.mktemp("limits")
+    refusing = CognitoErrorServer("NotAuthorizedException", "Incorrect username or password.")
+    with refusing, RedisServer() as cache:
+        environment = server_environment(
+            folder,
+            DJANGO_CACHE_URL=cache.url,
+            AWS_COGNITO_USER_POOL_ID="eu-west-1_Limits1",
+            AWS_COGNITO_APP_CLIENT_ID="limitsclient1",
+            AWS_COGNITO_ENDPOINT_URL=refusing.url,
+            AWS_COGNITO_JWKS_URL="http://127.0.0.1:9/unused/.well-known/jwks.json",
+        )
+        servers = [ApiServer(environment, folder / f"server{n}.log") for n in (1, 2)]
+        try:
+            for server in servers:
+                server.start()
+            yield servers, cache
+        finally:
+            for server in servers:
+                server.stop()
+
+
+def sign_in(server: ApiServer, username: str) -> requests.Response:
+    """``POST /api/auth/login/`` as a browser would, with the CSRF cookie and token (sent by
+    hand: the served project is not in DEBUG, so its cookies are Secure)."""
+    csrf = requests.get(f"{server.url}/api/csrf/", timeout=10)
+    return requests.post(
+        f"{server.url}/api/auth/login/",
+        json={"username": username, "password": "Wrong-Passw0rd!"},
+        headers={"X-CSRFToken": csrf.json()["csrfToken"]},
+        cookies={"csrftoken": csrf.cookies["csrftoken"]},
+        timeout=10,
+    )
+
+
+def test_five_failures_on_either_server_lock_the_username_on_both(two_servers):
+    servers, cache = two_servers
+    redis.Redis.from_url(cache.url).flushall()  # no counts from another test
+    alternating = itertools.cycle(servers)
+    answers = [sign_in(next(alternating), "Harriet").status_code for _ in range(5)]
+    assert answers == [401] * 5
+    for server in servers:
+        locked = sign_in(server, "harriet")
+        assert locked.status_code == 429
+        assert locked.json()["code"] == "too_many_attempts"
+        assert int(locked.headers["Retry-After"]) > 0
+
+
+def test_one_address_is_counted_across_both_servers(two_servers):
+    servers, cache = two_servers
+    redis.Redis.from_url(cache.url).flushall()  # no counts from another test
+    alternating = itertools.cycle(servers)
+    # Other usernames each time: only the address limit (30 a minute) applies.
+    answers = [sign_in(next(alternating), f"user{n}").status_code for n in range(31)]
+    assert answers == [401] * 30 + [429]
