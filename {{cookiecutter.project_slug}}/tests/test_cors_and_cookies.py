@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 from django.core.checks import run_checks
 
+from djognito.browser.checks import CHECK_IDS
 from djognito.browser.settings import load_browser_config
 
-from .processes import run_python, scrubbed_environment
+from .processes import PROJECT, run_python, scrubbed_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,11 @@ def test_samesite_none_is_accepted_behind_https(settings):
     settings.AWS_COGNITO_COOKIE_SAMESITE = "None"
     settings.SECURE_SSL_REDIRECT = True
     assert check_messages() == ""
+
+
+def test_the_readme_lists_each_sign_in_setting_with_its_check_id():
+    readme = (PROJECT / "README.md").read_text()
+    assert len(set(CHECK_IDS.values())) == len(CHECK_IDS)
+    for name, check_id in CHECK_IDS.items():
+        rows = [line for line in readme.splitlines() if line.startswith(f"| `{name}` |")]
+        assert any(f"`{check_id}`" in row for row in rows), f"README lists no {check_id} for {name}"
