@@ -8,10 +8,29 @@ GUNICORN_GRACEFUL_TIMEOUT  seconds given to requests in flight on shutdown 30
 FORWARDED_ALLOW_IPS proxies trusted for X-Forwarded-* (gunicorn reads it)  127.0.0.1,::1
 
 Each worker keeps its own copy of the key set and of the verified-token cache.
+The access log names each request by its path only: a query string (a managed-login
+callback's authorization code, a token) is never written, nor the Referer's.
 """
 
 import multiprocessing
 import os
+
+from gunicorn.glogging import Logger
+
+
+def without_query(url: str) -> str:
+    """``url`` without its query string and fragment."""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+class AccessLogWithoutQueries(Logger):
+    """gunicorn's logger, with the query string cut from the Referer it logs: a page
+    reached from a managed-login callback names the callback's URL, code included."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["f"] = without_query(atoms["f"])
+        return atoms
 
 
 def _int_from_env(*names: str, default: int) -> int:
@@ -33,7 +52,10 @@ graceful_timeout = _int_from_env("GUNICORN_GRACEFUL_TIMEOUT", default=30)
 keepalive = 5
 
 # Access log to stdout, errors to stderr: the process manager or container runtime keeps them.
-# The access log holds the request line, never headers or cookies, so no token reaches it.
+# gunicorn's combined format, with the path (%(U)s) instead of the request line (%(r)s, which
+# holds the query string); never the Authorization header or cookies, so no token reaches it.
 accesslog = "-"
 errorlog = "-"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+logger_class = AccessLogWithoutQueries
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -157,11 +157,11 @@ class BaseCognitoAuthentication(BaseAuthentication):
 
     def check_revocation(self, request, claims: dict, user: CognitoUser) -> None:
         """With ``AWS_COGNITO_REVOCATION`` on, refuse a token the deny-list names (401), or
-        every token while the list cannot be read (503)."""
+        every token while the list cannot be read (503). Users are named per pool."""
         revocation_list = state.revocation_list()
         if revocation_list.enabled:
             try:
-                revocation_list.check(claims, user.get_username())
+                revocation_list.check(claims, user.get_username(), user.pool)
             except TokenError as exc:
                 self._refuse(request, exc)
 

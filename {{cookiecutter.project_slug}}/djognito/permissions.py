@@ -2,6 +2,8 @@
 
 from rest_framework.permissions import BasePermission
 
+from .users import split_scopes
+
 
 class InCognitoGroup(BasePermission):
     """Allows users in at least one of ``groups``; use ``InCognitoGroup.of("admin")``.
@@ -26,7 +28,8 @@ class InCognitoGroup(BasePermission):
 
 
 class HasScope(BasePermission):
-    """Allows access tokens whose ``scope`` claim holds all of ``scopes``.
+    """Allows access tokens whose ``scope`` claim holds all of ``scopes`` (scopes are
+    separated by single spaces, RFC 6749 section 3.3).
 
     Use ``HasScope.of("notes/read")``.
     """
@@ -41,7 +44,7 @@ class HasScope(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         claims = request.auth if isinstance(request.auth, dict) else {}
-        granted = set(str(claims.get("scope", "")).split())
+        granted = set(split_scopes(claims.get("scope", "")))
         return bool(request.user and request.user.is_authenticated) and granted.issuperset(
             self.scopes
         )

@@ -2,6 +2,14 @@
 
 from collections.abc import Iterable, Mapping
 
+SCOPE_SEPARATOR = " "
+
+
+def split_scopes(scope) -> tuple[str, ...]:
+    """The scopes of a ``scope`` claim: separated by single spaces (RFC 6749 section 3.3),
+    never by tabs, newlines or other Unicode spaces; empty items dropped."""
+    return tuple(item for item in str(scope).split(SCOPE_SEPARATOR) if item)
+
 
 class CognitoUser:
     """Behaves like a Django user for views and permissions, backed by token claims.
@@ -49,8 +57,8 @@ class CognitoUser:
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        """The OAuth scopes of the token (its ``scope`` claim, split on spaces)."""
-        return tuple(str(self.claims.get("scope", "")).split())
+        """The OAuth scopes of the token (its ``scope`` claim, split on single spaces)."""
+        return split_scopes(self.claims.get("scope", ""))
 
     def get_username(self) -> str:
         """The Cognito username."""

@@ -135,3 +135,22 @@ def test_health_answers_200_while_unconfigured(client, settings):
         "age_seconds": None,
         "fetches": 0,
     }
+
+
+def test_the_access_log_leaves_out_query_strings(gunicorn_server):
+    # A managed-login callback carries its authorization code in the query string, and a
+    # page reached from it names it again in the Referer header.
+    url, process = gunicorn_server
+    callback = "https://app.example.com/callback/?code=REFERRED456&state=xyz"
+    requests.get(
+        f"{url}/api/public/?code=SECRET123&state=abc",
+        headers={"Referer": callback},
+        timeout=5,
+        allow_redirects=False,
+    )
+    process.stop()
+    output = process.log_path.read_text()
+    assert '"GET /api/public/ HTTP/1.1" 301' in output
+    assert '"https://app.example.com/callback/"' in output
+    for secret in ("SECRET123", "state=abc", "REFERRED456", "state=xyz"):
+        assert secret not in output

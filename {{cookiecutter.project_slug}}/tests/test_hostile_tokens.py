@@ -355,6 +355,16 @@ CASES = [
         lambda p: p.token(iss="https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other"),
         WRONG_ISSUER,
     ),
+    (
+        # Another issuer is refused before its key is looked up, whatever signed it.
+        "iss-other-pool-signed-by-attacker",
+        lambda p: p.signed(
+            p.header(kid="attacker-kid"),
+            p.claims(iss="https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other"),
+            sign=p.other_key.sign,
+        ),
+        WRONG_ISSUER,
+    ),
     ("iss-trailing-slash", lambda p: p.token(iss=p.config.issuer + "/"), WRONG_ISSUER),
     ("iss-http", lambda p: p.token(iss=p.config.issuer.replace("https:", "http:")), WRONG_ISSUER),
     ("iss-uppercase", lambda p: p.token(iss=p.config.issuer.upper()), WRONG_ISSUER),

@@ -16,7 +16,12 @@ from djognito.testing import SigningKey, b64url, jwks_document
 
 UNAVAILABLE = "signing keys unavailable"
 UNKNOWN_KEY = "token signed with an unknown key"
-CODES = {UNAVAILABLE: "signing_keys_unavailable", UNKNOWN_KEY: "unknown_key"}
+FOREIGN_ISSUER = "token issued by another issuer"
+CODES = {
+    UNAVAILABLE: "signing_keys_unavailable",
+    UNKNOWN_KEY: "unknown_key",
+    FOREIGN_ISSUER: "invalid_issuer",
+}
 
 
 class FakeClock:
@@ -210,6 +215,24 @@ def test_unknown_kid_flood_refetches_at_most_once_per_cool_down(
         assert_refused(me(token), UNKNOWN_KEY)
     assert jwks_server.fetches == 2
     assert keyset.fetch_count == 2
+
+
+def test_a_foreign_issuer_costs_no_key_set_fetch(tokens, jwks_server, other_key, clock):
+    # One pool, as with several: a token of an unconfigured iss is refused before its kid
+    # is looked up, so made-up kids from another issuer never reach Cognito.
+    keyset = key_set_on(clock)
+    foreign = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Foreign9"
+
+    def foreign_token(n):
+        header = {"kid": f"foreign-{n}", "alg": "RS256"}
+        return tokens.token("mallory", header=header, key=other_key, iss=foreign)
+
+    assert_refused(me(foreign_token(1)), FOREIGN_ISSUER)  # cold: no key set yet
+    assert jwks_server.fetches == 0
+    assert me(tokens.token()).status_code == 200
+    clock.advance(keyset.cooldown)  # an unknown kid could trigger a refetch now
+    assert_refused(me(foreign_token(2)), FOREIGN_ISSUER)
+    assert jwks_server.fetches == keyset.fetch_count == 1
 
 
 def test_concurrent_cold_requests_share_one_fetch(tokens, jwks_server):

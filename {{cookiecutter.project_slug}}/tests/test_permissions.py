@@ -48,6 +48,21 @@ def test_has_scope_refuses_a_missing_scope_with_403(scoped):
     assert response.data["detail"] == "Your token lacks a required scope."
 
 
+@pytest.mark.parametrize("separator", ["\t", "\u00a0", "\n", "\u2003"])
+def test_scopes_are_separated_by_spaces_only(scoped, separator):
+    # RFC 6749 section 3.3: scope tokens are separated by a single space (%x20).
+    scope = f"a{separator}b"
+    response = call(view_with(HasScope.of("a")), scoped.token("bob", scope=scope))
+    assert response.status_code == 403
+    assert CognitoUser("bob", claims={"scope": scope}).scopes == (scope,)
+
+
+def test_repeated_spaces_between_scopes_give_no_empty_scope(scoped):
+    assert CognitoUser("bob", claims={"scope": " a  b "}).scopes == ("a", "b")
+    token = scoped.token("bob", scope=" a  b ")
+    assert call(view_with(HasScope.of("a", "b")), token).status_code == 200
+
+
 def test_has_scope_refuses_anonymous_with_401():
     assert call(view_with(HasScope.of("notes/read"))).status_code == 401
 

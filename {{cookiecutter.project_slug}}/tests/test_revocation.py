@@ -1,6 +1,7 @@
 """Revocation against a real redis-server: tokens revoked by sign-in or by user, shared by
 every process, and a Redis outage answered with 503 (never 500)."""
 
+import io
 import logging
 import time
 
@@ -11,17 +12,19 @@ from django.core.management import CommandError, call_command
 
 from djognito import state
 from djognito.checks import check_cognito_settings
-from djognito.errors import TokenRevoked
+from djognito.conf import load_config
+from djognito.errors import RevocationUnavailable, TokenRevoked
 from djognito.revocation.checks import check_revocation_cache
 from djognito.revocation.deny_list import RevocationList, origin_jti_key, username_key
 from djognito.testing import TokenFactory, jwks_document
-from scripts.cognito_fakes import JWKSServer
+from scripts.cognito_fakes import JWKSServer, PoolKeySetServer
 from scripts.ports import free_port
 from scripts.redis_server import RedisServer
 
 from .processes import ApiServer, run_python, server_environment
 
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+POOL_A, POOL_B = "eu-west-1_PoolA1", "us-east-1_PoolB2"
 
 
 def bearer(token):
@@ -78,6 +81,87 @@ def test_a_username_cut_off_refuses_older_tokens_only(api_client, tokens, revoca
     assert api_client.get("/api/me/", **bearer(tokens.token("bob"))).status_code == 200
 
 
+def test_a_username_cut_off_matches_the_username_in_any_case(api_client, tokens, revocation_on):
+    token = tokens.token("gina", iat=int(time.time()) - 60)
+    assert api_client.get("/api/me/", **bearer(token)).status_code == 200
+    call_command("revoke_tokens", username="GINA", stdout=io.StringIO())
+    response = api_client.get("/api/me/", **bearer(token))
+    assert response.status_code == 401
+    assert response.json()["detail"] == "token revoked: the user's tokens were revoked"
+
+
+@pytest.fixture
+def two_pools(settings, signing_key, revocation_on):
+    """Pools A and B configured (one key set server for both), revocation on."""
+    documents = {POOL_A: jwks_document(signing_key), POOL_B: jwks_document(signing_key)}
+    with PoolKeySetServer(documents) as key_sets:
+        settings.AWS_COGNITO_REGION = ""
+        settings.AWS_COGNITO_USER_POOL_ID = f"{POOL_A},{POOL_B}"
+        settings.AWS_COGNITO_JWKS_URL = key_sets.url_template
+        yield settings
+
+
+def pool_tokens(signing_key, pool_id: str) -> TokenFactory:
+    """Tokens of ``pool_id`` (one of the two pools) for the configured client."""
+    config = load_config()
+    region = pool_id.split("_")[0]
+    issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+    return TokenFactory(signing_key, issuer, config.app_client_ids[0], config.token_use)
+
+
+def test_a_username_cut_off_leaves_the_same_name_in_another_pool_alone(
+    api_client, two_pools, signing_key
+):
+    iat = int(time.time()) - 60
+    alice_a = pool_tokens(signing_key, POOL_A).token("alice", iat=iat, origin_jti="in-a")
+    alice_b = pool_tokens(signing_key, POOL_B).token("alice", iat=iat, origin_jti="in-b")
+    call_command("revoke_tokens", username="Alice", pool=POOL_A, stdout=io.StringIO())
+    assert api_client.get("/api/me/", **bearer(alice_a)).status_code == 401
+    assert api_client.get("/api/me/", **bearer(alice_b)).status_code == 200
+
+
+def test_the_command_needs_the_pool_when_several_are_configured(two_pools):
+    with pytest.raises(CommandError, match=f"--pool.*{POOL_A}.*{POOL_B}"):
+        call_command("revoke_tokens", username="alice")
+    with pytest.raises(CommandError, match="not a configured pool"):
+        call_command("revoke_tokens", username="alice", pool="eu-west-1_Typo1")
+    assert caches["default"].get(username_key("alice", POOL_A)) is None
+
+
+def test_the_command_refuses_a_pool_other_than_the_configured_one(revocation_on):
+    with pytest.raises(CommandError, match="not a configured pool"):
+        call_command("revoke_tokens", username="alice", pool=POOL_B)
+
+
+def revoke_and_report(**arguments) -> str:
+    """What ``manage.py revoke_tokens`` prints for ``arguments``."""
+    out = io.StringIO()
+    call_command("revoke_tokens", stdout=out, **arguments)
+    return out.getvalue()
+
+
+def test_the_command_reports_the_cut_off_it_recorded(revocation_on):
+    pool = load_config().user_pool_id
+    first = revoke_and_report(username=" GINA ")
+    assert f"pool {pool}, user 'gina' (normalised from 'GINA')" in first
+    assert "no earlier cut-off" in first
+    assert "cannot tell how many tokens" in first
+    again = revoke_and_report(username="gina")
+    assert "replaces the cut-off of" in again
+    assert "normalised from" not in again
+
+
+def test_the_command_reports_a_sign_in_already_revoked(revocation_on):
+    assert "already" not in revoke_and_report(origin_jti="sign-in-of-ivan")
+    assert "was already revoked" in revoke_and_report(origin_jti="sign-in-of-ivan")
+
+
+def test_a_cut_off_never_moves_back(revocation_on):
+    later = revocation_on.revoke_username("judy", POOL_A, at=2000.0)
+    assert revocation_on.revoke_username("JUDY", POOL_A, at=1000.0) == later == 2000.0
+    assert revocation_on.cut_off("judy", POOL_A) == 2000.0
+
+
 def test_the_command_revokes_a_sign_in(api_client, tokens, revocation_on, capsys):
     token = tokens.token("carol", origin_jti="sign-in-of-carol")
     call_command("revoke_tokens", origin_jti="sign-in-of-carol")
@@ -87,10 +171,10 @@ def test_the_command_revokes_a_sign_in(api_client, tokens, revocation_on, capsys
 
 def test_entries_expire_with_the_longest_token_lifetime(redis_server, revocation_on):
     revocation_on.revoke_origin_jti("short-lived")
-    revocation_on.revoke_username("dave")
+    revocation_on.revoke_username("dave", POOL_A)
     client = redis.Redis.from_url(redis_server.url)
     lifetime = 86400 + 5  # one day (Cognito's longest) plus the leeway
-    for key in (origin_jti_key("short-lived"), username_key("dave")):
+    for key in (origin_jti_key("short-lived"), username_key("dave", POOL_A)):
         assert lifetime - 5 <= client.ttl(caches["default"].make_key(key)) <= lifetime
 
 
@@ -108,13 +192,13 @@ def test_a_process_trusts_a_clean_answer_for_the_recheck_window_only(revocation_
         enabled=True, fail_open=False, entry_ttl_seconds=60, recheck_seconds=0.5, clock=clock
     )
     claims = {"origin_jti": "sign-in-w", "iat": 1}
-    server.check(claims, "walter")
+    server.check(claims, "walter", POOL_A)
     revocation_on.revoke_origin_jti("sign-in-w")  # recorded by another process
     clock.now += 0.4
-    server.check(claims, "walter")  # still inside the window: not asked again
+    server.check(claims, "walter", POOL_A)  # still inside the window: not asked again
     clock.now += 0.2
     with pytest.raises(TokenRevoked):
-        server.check(claims, "walter")
+        server.check(claims, "walter", POOL_A)
 
 
 def test_a_revocation_shows_at_once_in_the_process_that_made_it(revocation_on):
@@ -122,10 +206,54 @@ def test_a_revocation_shows_at_once_in_the_process_that_made_it(revocation_on):
         enabled=True, fail_open=False, entry_ttl_seconds=60, recheck_seconds=0.9, clock=FakeClock()
     )
     claims = {"origin_jti": "sign-in-x", "iat": 1}
-    local.check(claims, "xavier")
+    local.check(claims, "xavier", POOL_A)
     local.revoke_origin_jti("sign-in-x")
     with pytest.raises(TokenRevoked):
-        local.check(claims, "xavier")
+        local.check(claims, "xavier", POOL_A)
+
+
+def test_check_sign_in_refuses_a_revoked_sign_in(revocation_on):
+    now = time.time()
+    revocation_on.check_sign_in("sign-in-r", "rita", POOL_A, issued_at=now)
+    revocation_on.revoke_origin_jti("sign-in-r")
+    with pytest.raises(TokenRevoked, match="sign-in was revoked"):
+        revocation_on.check_sign_in("sign-in-r", "rita", POOL_A, issued_at=now)
+    revocation_on.check_sign_in("another-sign-in", "rita", POOL_A, issued_at=now)
+
+
+def test_check_sign_in_refuses_sign_ins_up_to_the_users_cut_off(revocation_on):
+    cutoff = revocation_on.revoke_username("RITA", POOL_A, at=time.time())
+    for issued_at in (cutoff - 60, cutoff):
+        with pytest.raises(TokenRevoked, match="user's tokens were revoked"):
+            revocation_on.check_sign_in("sign-in-s", "rita", POOL_A, issued_at=issued_at)
+    revocation_on.check_sign_in("sign-in-s", "rita", POOL_A, issued_at=cutoff + 1)
+    revocation_on.check_sign_in("sign-in-s", "rita", POOL_B, issued_at=cutoff - 60)
+
+
+def test_check_sign_in_asks_the_cache_every_time(revocation_on):
+    # No recheck window: a refresh after a revocation by another process is refused at once.
+    refresher = RevocationList(
+        enabled=True, fail_open=False, entry_ttl_seconds=60, recheck_seconds=0.9, clock=FakeClock()
+    )
+    refresher.check_sign_in("sign-in-t", "trent", POOL_A, issued_at=time.time())
+    revocation_on.revoke_origin_jti("sign-in-t")
+    with pytest.raises(TokenRevoked):
+        refresher.check_sign_in("sign-in-t", "trent", POOL_A, issued_at=time.time())
+
+
+@pytest.mark.parametrize("fail_open", [False, True])
+def test_check_sign_in_without_the_cache(settings, fail_open, caplog):
+    settings.CACHES = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
+    refresher = RevocationList(
+        enabled=True, fail_open=fail_open, entry_ttl_seconds=60, recheck_seconds=0
+    )
+    with caplog.at_level(logging.ERROR, logger="djognito"):
+        if fail_open:
+            refresher.check_sign_in("sign-in-u", "uma", POOL_A, issued_at=time.time())
+        else:
+            with pytest.raises(RevocationUnavailable):
+                refresher.check_sign_in("sign-in-u", "uma", POOL_A, issued_at=time.time())
+    assert "revocation list unavailable" in caplog.text
 
 
 def test_revocation_is_ignored_when_off(api_client, tokens, revocation_on, settings):
@@ -291,7 +419,7 @@ def test_a_disabled_user_is_refused_by_every_server_within_a_second(shared_deplo
     servers, factory, _, environment = shared_deployment
     token = factory.token("grace", iat=int(time.time()) - 30)
     assert [me(server, token) for server in servers] == [200, 200]
-    revoke(environment, "--username", "grace")
+    revoke(environment, "--username", "Grace")
     assert refused_everywhere_within(servers, token, 1.0)
 
 

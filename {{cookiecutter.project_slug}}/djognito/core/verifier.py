@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .. import conf
 from ..errors import (
+    InvalidIssuer,
     InvalidSignature,
     MalformedToken,
     TokenError,
@@ -42,6 +43,7 @@ class TokenVerifier:
         if found:
             raise ImproperlyConfigured("; ".join(f"{name} {message}" for name, message in found))
         self.config = config
+        self.issuer = config.issuer
         self.clock = clock
         self.keyset = keyset or KeySet.for_pool(config)
         self.claims_validator = CognitoClaimsValidator(config)
@@ -50,7 +52,10 @@ class TokenVerifier:
         self._shared_values: dict[str, str] = {}
 
     def verify(self, token: str) -> dict:
-        """The verified claims of ``token``; raises a ``TokenError`` naming the failed rule."""
+        """The verified claims of ``token``; raises a ``TokenError`` naming the failed rule.
+
+        A token of another issuer is refused before its key is looked up, so it never
+        causes a key set fetch (the claims validator checks the issuer again, signed)."""
         now = self.clock()
         claims = self.cached_claims(token, now)
         if claims is not None:
@@ -63,6 +68,9 @@ class TokenVerifier:
             kid = self._check_header(decode_json_object(header_segment, "header"))
         claims = decode_json_object(payload_segment, "payload")
         signature = decode_segment(signature_segment, "signature")
+        # Before the key look-up: another issuer's token (an unknown kid) fetches no key set.
+        if claims.get("iss") != self.issuer:
+            raise InvalidIssuer()
         key = self.keyset.get_key(kid)
         signing_input = token[: len(header_segment) + 1 + len(payload_segment)].encode("ascii")
         if not key.verify(signing_input, signature):
