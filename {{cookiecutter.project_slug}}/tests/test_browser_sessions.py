@@ -16,6 +16,7 @@ from django.core import signing
 from django.urls import include, path
 from rest_framework.test import APIClient
 
+from djognito import state
 from djognito.browser import cookies
 from djognito.jwt_utils import reset_verifier
 from scripts.cognito_fakes import CognitoErrorServer
@@ -490,3 +491,38 @@ def test_cognitos_own_limits_are_the_same_429(local_pool, browser, settings):
     assert response.json()["code"] == "too_many_attempts"
     assert int(response["Retry-After"]) > 0
     assert server.targets == ["AWSCognitoIdentityProviderService.InitiateAuth"]
+
+
+@pytest.fixture
+def revocation_here(settings):
+    """Revocation on, with the deny-list in this process's cache (one process only)."""
+    settings.AWS_COGNITO_REVOCATION = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return state.revocation_list
+
+
+def test_the_refresh_cookie_of_a_signed_out_browser_is_refused(
+    local_pool, browser, revocation_here, settings
+):
+    login(browser, *ALICE)
+    kept = browser.cookies[settings.AWS_COGNITO_REFRESH_COOKIE].value
+    # moto has no RevokeToken: only the deny-list stands between the old cookie and a session.
+    assert post(browser, "/api/auth/logout/").status_code == 204
+    browser.cookies[settings.AWS_COGNITO_REFRESH_COOKIE] = kept
+    response = post(browser, "/api/auth/refresh/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
+    for name in (settings.ACCESS_TOKEN_KEY, settings.AWS_COGNITO_REFRESH_COOKIE):
+        assert response.cookies[name]["max-age"] == 0
+
+
+def test_a_revoked_user_cannot_refresh_into_new_tokens(
+    local_pool, browser, revocation_here, settings
+):
+    login(browser, *ALICE)
+    revocation_here().revoke_username("ALICE", local_pool.pool_id)
+    response = post(browser, "/api/auth/refresh/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
+    login(browser, *ALICE)  # a sign-in after the cut-off refreshes as usual
+    assert post(browser, "/api/auth/refresh/").status_code == 200
