@@ -8,7 +8,12 @@ from pathlib import Path
 PROJECT = Path.cwd()
 
 # Files that belong to the OpenAPI option only.
-OPENAPI_FILES = ["api/schema.py", "djognito/contrib/spectacular.py", "tests/test_openapi.py"]
+OPENAPI_FILES = [
+    "api/schema.py",
+    "djognito/contrib/spectacular.py",
+    "djognito/browser/openapi.py",
+    "tests/test_openapi.py",
+]
 
 # Files that belong to the browser sessions option only: the module's part, with the two
 # aliases that keep projects generated before it found its folder working, and the sample's.

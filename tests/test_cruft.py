@@ -66,7 +66,7 @@ def test_update_brings_template_changes_and_keeps_the_owners_files(tmp_path):
     template_project = template / "{{cookiecutter.project_slug}}"
     errors = template_project / "djognito" / "errors.py"
     edit(errors, '    reason = "invalid token"\n', '    reason = "invalid token"  # fixed in B\n')
-    edit(template_project / "api" / "authentication.py", "    Edit ``attach", "    Change ``attach")
+    edit(template_project / "api" / "authentication.py", "; edit ``attach", "; change ``attach")
     commit_all(template, "B")
 
     result = run(project, CRUFT, "update", "--skip-apply-ask", "--allow-untracked-files")

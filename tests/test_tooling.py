@@ -58,10 +58,15 @@ def test_text_files_pass_the_whitespace_hooks(bake):
 @pytest.mark.parametrize("docs", ["y", "n"])
 def test_openapi_files_follow_the_option(bake, docs):
     project = bake(openapi_docs=docs)
-    openapi_files = [project / "api" / "schema.py", project / "tests" / "test_openapi.py"]
+    openapi_files = [
+        project / "api" / "schema.py",
+        project / "tests" / "test_openapi.py",
+        project / "djognito" / "contrib" / "spectacular.py",
+        project / "djognito" / "browser" / "openapi.py",
+    ]
     assert all(path.exists() == (docs == "y") for path in openapi_files)
-    apps = (project / "api" / "apps.py").read_text()
-    assert ("import schema" in apps) == (docs == "y")
+    views = (project / "api" / "views.py").read_text()
+    assert ("@extend_schema" in views) == (docs == "y")
     urls = (project / "config" / "urls.py").read_text()
     assert ("api/docs/" in urls) == (docs == "y")
 

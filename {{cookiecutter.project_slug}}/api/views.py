@@ -4,6 +4,9 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
+{%- if cookiecutter.openapi_docs == 'y' %}
+from drf_spectacular.utils import extend_schema, extend_schema_view
+{%- endif %}
 from rest_framework import generics
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -13,7 +16,22 @@ from djognito import state
 from djognito.permissions import HasScope, InCognitoGroup
 
 from .models import Note
+{%- if cookiecutter.openapi_docs == 'y' %}
+from .schema import (
+    CSRF_REFUSED,
+    INVALID_NOTE,
+    MISSING_SCOPE,
+    NOT_IN_ADMIN_GROUP,
+    UNAUTHENTICATED,
+    AdminMessageSerializer,
+    CsrfTokenSerializer,
+    HealthSerializer,
+    MessageSerializer,
+)
+from .serializers import MeSerializer, NoteSerializer, ReportSerializer
+{%- else %}
 from .serializers import NoteSerializer
+{%- endif %}
 
 
 class PublicView(APIView):
@@ -22,6 +40,9 @@ class PublicView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    {% if cookiecutter.openapi_docs == 'y' -%}
+    @extend_schema(summary="Public greeting", responses=MessageSerializer)
+    {% endif -%}
     def get(self, request):
         return Response({"message": "Hello, anyone."})
 
@@ -36,6 +57,9 @@ class HealthView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    {% if cookiecutter.openapi_docs == 'y' -%}
+    @extend_schema(summary="Readiness and key set status", responses=HealthSerializer)
+    {% endif -%}
     def get(self, request):
         return Response({"status": "ok", "jwks": state.status()})
 
@@ -47,6 +71,9 @@ class CsrfView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    {% if cookiecutter.openapi_docs == 'y' -%}
+    @extend_schema(summary="Get a CSRF token", responses=CsrfTokenSerializer)
+    {% endif -%}
     def get(self, request):
         return Response({"csrfToken": get_token(request)})
 
@@ -73,6 +100,12 @@ class MeView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    {% if cookiecutter.openapi_docs == 'y' -%}
+    @extend_schema(
+        summary="The caller, from the token",
+        responses={200: MeSerializer, 401: UNAUTHENTICATED},
+    )
+    {% endif -%}
     def get(self, request):
         # describe_user already returns plain JSON types; MeSerializer documents the shape.
         return Response(describe_user(request))
@@ -83,6 +116,12 @@ class AdminView(APIView):
 
     permission_classes = [IsAuthenticated, InCognitoGroup.of(settings.COGNITO_ADMIN_GROUP)]
 
+    {% if cookiecutter.openapi_docs == 'y' -%}
+    @extend_schema(
+        summary="Admin group only",
+        responses={200: AdminMessageSerializer, 401: UNAUTHENTICATED, 403: NOT_IN_ADMIN_GROUP},
+    )
+    {% endif -%}
     def get(self, request):
         return Response(
             {
@@ -92,6 +131,19 @@ class AdminView(APIView):
         )
 
 
+{% if cookiecutter.openapi_docs == 'y' -%}
+@extend_schema_view(
+    get=extend_schema(
+        summary="The caller's notes",
+        responses={200: NoteSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+    post=extend_schema(
+        summary="Add a note",
+        request=NoteSerializer,
+        responses={201: NoteSerializer, 400: INVALID_NOTE, 401: UNAUTHENTICATED, 403: CSRF_REFUSED},
+    ),
+)
+{% endif -%}
 class NoteListView(generics.ListCreateAPIView):
     """The caller's own notes: list them, or add one."""
 
@@ -110,5 +162,11 @@ class ReportView(APIView):
 
     permission_classes = [IsAuthenticated, HasScope.of(settings.COGNITO_REPORTS_SCOPE)]
 
+    {% if cookiecutter.openapi_docs == 'y' -%}
+    @extend_schema(
+        summary="Figures for services holding the reports scope",
+        responses={200: ReportSerializer, 401: UNAUTHENTICATED, 403: MISSING_SCOPE},
+    )
+    {% endif -%}
     def get(self, request):
         return Response({"notes": Note.objects.count()})

@@ -1,5 +1,7 @@
 """Django app configuration: registers the system checks and the OpenAPI extension."""
 
+from importlib.util import find_spec
+
 from django.apps import AppConfig, apps
 
 
@@ -16,5 +18,6 @@ class DjognitoConfig(AppConfig):
     def ready(self):
         from . import checks, state  # noqa: F401  (checks, the settings-reload receiver)
 
-        if apps.is_installed("drf_spectacular"):
+        # The OpenAPI option's module is removed from projects made without it.
+        if apps.is_installed("drf_spectacular") and find_spec("djognito.contrib.spectacular"):
             from .contrib import spectacular  # noqa: F401  (OpenAPI of the token schemes)

@@ -1,4 +1,7 @@
-"""Django app of the sign-in endpoints: registers their settings checks."""
+"""Django app of the sign-in endpoints: registers their settings checks and, with
+drf-spectacular installed, their OpenAPI documentation."""
+
+from importlib.util import find_spec
 
 from django.apps import AppConfig
 
@@ -12,3 +15,7 @@ class BrowserSessionsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the checks)
+
+        # The OpenAPI option's module is removed from projects made without it.
+        if find_spec("drf_spectacular") and find_spec("djognito.browser.openapi"):
+            from . import openapi  # noqa: F401  (OpenAPI of the sign-in endpoints)
