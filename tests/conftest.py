@@ -49,7 +49,7 @@ def project_env(**extra) -> dict:
     """The environment for commands run in a baked project (no inherited project config).
 
     Bytecode may be cached there even when this shell says PYTHONDONTWRITEBYTECODE: the
-    caches land in throwaway bakes and in build/venvs, never in the template's sources, and
+    caches land in throwaway bakes, build/venvs and git-ignored __pycache__ folders, and
     without them every `manage.py`, gunicorn or moto child recompiles Django, DRF, boto3 and
     moto from source (about 2.5 CPU-seconds each, most of a baked suite's time).
     """
