@@ -1,4 +1,4 @@
-"""Fixtures: a real RSA key, a real JWKS server on 127.0.0.1, and a token factory."""
+"""Test tiers, and fixtures: a real RSA key, a real JWKS server on 127.0.0.1, a token factory."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -6,6 +6,64 @@ from rest_framework.test import APIClient
 from djognito.conf import load_config
 from djognito.jwt_utils import reset_verifier
 from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
+
+# Each test module's tier (registered as markers in pyproject.toml), so that a run can pick
+# what it needs: `pytest -m "library or app"` runs in process only, `-m e2e` the real servers.
+#   library: the djognito module in process (tokens, verifier, key set, checks, users ...)
+#   app:     the sample app api/ through Django's and DRF's test client, in process
+#   e2e:     real servers: moto, gunicorn, Redis, Chromium, PostgreSQL
+#   tooling: scripts/, the deploy checks, gunicorn.conf.py, child processes
+TIER_OF_MODULE = {
+    "test_api": "app",
+    "test_attach_attributes": "library",
+    "test_checks": "library",
+    "test_cognito_serve": "tooling",
+    "test_csrf": "app",
+    "test_database": "app",
+    "test_deploy": "tooling",
+    "test_e2e_cognito": "e2e",
+    "test_explain_token": "library",
+    "test_hostile_tokens": "library",
+    "test_integrity": "library",
+    "test_jwks_faults": "library",
+    "test_local_cognito": "tooling",
+    "test_local_machine_client": "tooling",
+    "test_logging": "library",
+    "test_machine_clients": "library",
+    "test_permissions": "library",
+    "test_pools": "library",
+    "test_processes": "tooling",
+    "test_revocation": "e2e",
+    "test_token_cache": "library",
+    "test_token_properties": "library",
+    "test_warm_start": "e2e",
+{%- if cookiecutter.openapi_docs == 'y' %}
+    "test_openapi": "app",
+{%- endif %}
+{%- if cookiecutter.browser_sessions == 'y' %}
+    "test_browser": "e2e",
+    "test_browser_sessions": "e2e",
+    "test_cors_and_cookies": "app",
+    "test_hosted_login": "library",
+{%- endif %}
+}
+TIERS = ("library", "app", "e2e", "tooling")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its module's tier; a module without one stops the run."""
+    for item in items:
+        module = item.path.stem
+        if module not in TIER_OF_MODULE:
+            raise pytest.UsageError(
+                f"{item.path.name} has no test tier: add {module!r} to TIER_OF_MODULE in "
+                f"tests/conftest.py (one of {', '.join(TIERS)})"
+            )
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            raise pytest.UsageError(
+                f"{item.nodeid} marks its own tier: tiers are set in tests/conftest.py only"
+            )
+        item.add_marker(TIER_OF_MODULE[module])
 
 
 @pytest.fixture(scope="session")

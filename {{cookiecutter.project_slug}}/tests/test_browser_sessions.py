@@ -20,7 +20,7 @@ from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import EMULATOR_CREDENTIALS, LocalUser, seed
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 REGION = "eu-west-1"
 ALICE = ("alice", "Alice-Passw0rd!")

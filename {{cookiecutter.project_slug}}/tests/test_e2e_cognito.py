@@ -18,8 +18,6 @@ from scripts.sign_in import SignInError, identity_provider, refresh, sign_in
 
 from .processes import ApiServer, server_environment
 
-pytestmark = pytest.mark.e2e
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
 

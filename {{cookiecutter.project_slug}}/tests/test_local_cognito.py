@@ -21,7 +21,6 @@ def emulator():
         yield server
 
 
-@pytest.mark.e2e
 def test_seeding_twice_changes_nothing(emulator):
     first = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)
     second = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)
@@ -37,7 +36,6 @@ def test_seeding_twice_changes_nothing(emulator):
         assert tuple(g["GroupName"] for g in groups["Groups"]) == user.groups
 
 
-@pytest.mark.e2e
 def test_seeded_users_sign_in_with_their_passwords(emulator):
     pool = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)
     idp = identity_provider(REGION, emulator.endpoint_url)
@@ -54,7 +52,6 @@ def test_seeded_users_sign_in_with_their_passwords(emulator):
     assert admin_claims["client_id"] == pool.client_id
 
 
-@pytest.mark.e2e
 def test_a_restarted_emulator_hands_out_the_same_ids(emulator):
     # .env.local stays valid across restarts because the ids derive from the names.
     first = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)

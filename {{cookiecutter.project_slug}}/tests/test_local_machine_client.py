@@ -10,7 +10,7 @@ from scripts.seed import MACHINE_CLIENT_NAME, emulator_client, seed
 
 REGION = "eu-west-1"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")

@@ -111,7 +111,6 @@ def test_scrubbed_environment_drops_what_reconfigures_a_project(monkeypatch):
         assert name not in env
 
 
-@pytest.mark.e2e
 def test_a_detached_emulator_is_found_and_stopped_without_proc(proc_hidden):
     """What `make cognito-local-stop` relies on: the pid is ours (its command line says
     moto) and stopping it by pid ends it, with no /proc to read."""

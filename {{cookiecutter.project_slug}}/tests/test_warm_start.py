@@ -2,13 +2,9 @@
 
 import time
 
-import pytest
-
 from djognito.testing import JWKSServer, jwks_document
 
 from .processes import ApiServer, server_environment
-
-pytestmark = pytest.mark.e2e
 
 
 def serve_with(jwks_url: str, tmp_path, workers: int = 2) -> ApiServer:
