@@ -36,8 +36,12 @@ processes = _project_processes()
 
 
 # Each baked suite runs on two workers (pytest-xdist in the project's requirements), a test
-# module per worker so that module fixtures (emulator, servers) start once.
-BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope")
+# module per worker so that module fixtures (emulator, servers) start once. Its slowest
+# tests show in the output a failure prints.
+BAKED_SUITE = (
+    *("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope"),
+    "--durations=10",
+)
 
 
 def postgresql_available() -> bool:
