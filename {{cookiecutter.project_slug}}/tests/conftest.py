@@ -7,6 +7,8 @@ from djognito.conf import load_config
 from djognito.jwt_utils import reset_verifier
 from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
 
+from .processes import SERVED_DATABASES
+
 # Each test module's tier (registered as markers in pyproject.toml), so that a run can pick
 # what it needs: `pytest -m "library or app"` runs in process only, `-m e2e` the real servers.
 #   library: the djognito module in process (tokens, verifier, key set, checks, users ...)
@@ -64,6 +66,13 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid} marks its own tier: tiers are set in tests/conftest.py only"
             )
         item.add_marker(TIER_OF_MODULE[module])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def served_databases():
+    """The databases made for served projects (PostgreSQL runs), dropped after the run."""
+    yield SERVED_DATABASES
+    SERVED_DATABASES.drop_all()
 
 
 @pytest.fixture(scope="session")
