@@ -38,6 +38,7 @@ TIER_OF_MODULE = {
     "test_revocation": "e2e",
     "test_token_cache": "library",
     "test_token_properties": "library",
+    "test_token_sources": "library",
     "test_warm_start": "e2e",
 {%- if cookiecutter.openapi_docs == 'y' %}
     "test_openapi": "app",
@@ -119,6 +120,17 @@ def tokens(signing_key, cognito_settings):
 def api_client():
     """DRF's test client, with CSRF checks enforced as a browser would meet them."""
     return APIClient(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def with_cookie(api_client, settings):
+    """Puts a token in the cookie the API reads, as a browser would send it."""
+
+    def put(token):
+        api_client.cookies[settings.ACCESS_TOKEN_KEY] = token
+        return api_client
+
+    return put
 
 
 @pytest.fixture
