@@ -51,6 +51,8 @@ TIER_OF_MODULE = {
 {%- endif %}
 }
 TIERS = ("library", "app", "e2e", "tooling")
+# How long JWKSServer's "slow" behaviour waits unless a test says otherwise (its default).
+JWKS_SERVER_DELAY = 5.0
 
 
 def pytest_collection_modifyitems(config, items):
@@ -88,11 +90,21 @@ def other_key():
     return SigningKey.generate("test-key-1")
 
 
-@pytest.fixture
-def jwks_server(signing_key):
-    """A live key set server publishing ``signing_key``."""
+@pytest.fixture(scope="session")
+def key_set_server(signing_key):
+    """One live key set server for the session (each xdist worker has its own)."""
     with JWKSServer(jwks_document(signing_key)) as server:
         yield server
+
+
+@pytest.fixture
+def jwks_server(key_set_server, signing_key):
+    """The live key set server as every test first finds it: publishing ``signing_key``,
+    answering normally, and no fetch counted yet (tests change all three)."""
+    key_set_server.document = jwks_document(signing_key)
+    key_set_server.behaviour, key_set_server.delay = "ok", JWKS_SERVER_DELAY
+    key_set_server.fetches = 0
+    return key_set_server
 
 
 @pytest.fixture(autouse=True)
