@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from djognito.conf import load_config
 from djognito.jwt_utils import reset_verifier
 from djognito.testing import JWKSServer, SigningKey, TokenFactory, jwks_document
+from scripts.moto_server import MotoServer
 
 from .processes import SERVED_DATABASES
 
@@ -76,6 +77,15 @@ def served_databases():
     """The databases made for served projects (PostgreSQL runs), dropped after the run."""
     yield SERVED_DATABASES
     SERVED_DATABASES.drop_all()
+
+
+@pytest.fixture(scope="session")
+def moto_emulator():
+    """moto's Cognito emulator on 127.0.0.1, started once per session (each xdist worker
+    has its own) and shared by the modules that sign users in: each seeds its pool in a
+    region of its own, so none sees another's pools, clients or users."""
+    with MotoServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import seed
 
@@ -35,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-REGION = "eu-west-1"
+REGION = "eu-west-3"  # its own pool on the shared emulator
 # Under a loaded machine a page may take a while; expect() waits, it never sleeps.
 expect.set_options(timeout=20_000)
 
@@ -91,10 +90,9 @@ fetch("API_URL/api/me/", { credentials: "include" })
 
 
 @pytest.fixture(scope="module")
-def cognito():
+def cognito(moto_emulator):
     """The emulator with the local pool, alice (admin group) and bob (no group)."""
-    with MotoServer() as server:
-        yield seed(server.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    return seed(moto_emulator.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
 
 
 @pytest.fixture(scope="module")

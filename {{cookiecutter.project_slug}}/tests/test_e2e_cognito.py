@@ -13,14 +13,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from scripts.moto_server import MotoServer
 from scripts.seed import emulator_client, seed
 from scripts.sign_in import SignInError, identity_provider, refresh, sign_in
 
 from .processes import ApiServer, database_rows, server_environment
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-REGION = "eu-west-1"
+REGION = "eu-west-2"  # its own pool on the shared emulator
 
 
 def pool_environment(pool, token_use: str, database: Path) -> dict:
@@ -39,10 +38,9 @@ def pool_environment(pool, token_use: str, database: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def cognito():
+def cognito(moto_emulator):
     """The emulator on 127.0.0.1, seeded with a pool, an app client and two users."""
-    with MotoServer() as server:
-        yield seed(server.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    return seed(moto_emulator.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 import stat
 
 import pytest
+from django.conf import settings
 from jose import jwt
 
 from scripts.local_state import forget_pid, load_state, save_state, write_env_local
@@ -12,13 +13,13 @@ from scripts.seed import CLIENT_NAME, POOL_NAME, LocalPool, default_users, emula
 from scripts.sign_in import identity_provider, sign_in
 
 REGION = "eu-west-1"
-ADMIN_GROUP = "admins"
+ADMIN_GROUP = settings.COGNITO_ADMIN_GROUP  # the project's answer reaches the emulator
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    with MotoServer() as server:
-        yield server
+def emulator(moto_emulator):
+    """The session's emulator; the pool of this module is the one in REGION."""
+    return moto_emulator
 
 
 def test_seeding_twice_changes_nothing(emulator):
