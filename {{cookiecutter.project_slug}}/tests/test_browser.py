@@ -102,7 +102,8 @@ def allowed_front_end_port():
 
 @pytest.fixture(scope="module")
 def site(cognito, allowed_front_end_port, tmp_path_factory):
-    """gunicorn serving the project as `make cognito-local && make serve` would locally."""
+    """gunicorn serving the project as `make cognito-local && make serve` would locally
+    (DEBUG on, as in a generated .env: static files come from the apps, no collectstatic)."""
     folder = tmp_path_factory.mktemp("browser")
     environment = server_environment(
         folder,
@@ -118,13 +119,12 @@ def site(cognito, allowed_front_end_port, tmp_path_factory):
         AWS_COGNITO_JWKS_URL=cognito.jwks_url,
         AWS_COGNITO_ENDPOINT_URL=cognito.endpoint_url,
     )
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "--verbosity", "0"],
-            cwd=PROJECT,
-            env=environment,
-            check=True,
-        )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=PROJECT,
+        env=environment,
+        check=True,
+    )
     with ApiServer(environment, folder / "gunicorn.log") as server:
         yield server
 
