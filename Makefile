@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILD ?= build
 
-.PHONY: install lock system-packages test lint demo bench clean
+.PHONY: install lock system-packages test test-all lint demo bench clean
 BENCH_DIR := $(BUILD)/bench
 
 install: $(VENV)/.installed
@@ -47,8 +47,15 @@ system-packages:
 # on two workers too, which keeps both cores busy while a worker waits on a subprocess.
 TEST_WORKERS ?= auto
 
+# Every bake is rendered and checked; the baked suites run whole for the default bake (on
+# PostgreSQL) and the one without browser sessions, and by tiers for the other bakes (those
+# their answers change: SUITE_TIERS in tests/test_generation.py).
 test: install system-packages
-	$(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=15
+
+# The full matrix: every option combination's whole baked suite.
+test-all: install system-packages
+	BAKED_SUITE_TIERS=all $(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 lint: install
 	$(BIN)/ruff check hooks tests bench demo locking

@@ -36,8 +36,12 @@ processes = _project_processes()
 
 
 # Each baked suite runs on two workers (pytest-xdist in the project's requirements), a test
-# module per worker so that module fixtures (emulator, servers) start once.
-BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope")
+# module per worker so that module fixtures (emulator, servers) start once. Its slowest
+# tests show in the output a failure prints.
+BAKED_SUITE = (
+    *("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope"),
+    "--durations=10",
+)
 
 
 def postgresql_available() -> bool:
@@ -46,8 +50,16 @@ def postgresql_available() -> bool:
 
 
 def project_env(**extra) -> dict:
-    """The environment for commands run in a baked project (no inherited project config)."""
-    return processes.scrubbed_environment(**extra)
+    """The environment for commands run in a baked project (no inherited project config).
+
+    Bytecode may be cached there even when this shell says PYTHONDONTWRITEBYTECODE: the
+    caches land in throwaway bakes, build/venvs and git-ignored __pycache__ folders, and
+    without them every `manage.py`, gunicorn or moto child recompiles Django, DRF, boto3 and
+    moto from source (about 2.5 CPU-seconds each, most of a baked suite's time).
+    """
+    environment = processes.scrubbed_environment(**extra)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
 
 
 def run(
@@ -95,3 +107,44 @@ def bake(cookies):
         return Path(result.project_path)
 
     return _bake
+
+
+# The slowest tests and roughly what each costs (CPU-seconds, from `make test` on 2 cores).
+# They are dealt out first, so that no worker is left with two of them at the end.
+SLOW_TESTS = {
+    "tests/test_postgres.py::test_the_baked_suite_passes_on_a_throwaway_postgresql": 70,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[nobrowser-docs]": 55,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[custom-names]": 35,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[id-docs]": 25,
+    "tests/test_demo.py::test_demo_walks_through_the_api_and_stops_everything": 20,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[access-nodocs]": 10,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[nobrowser-nodocs]": 10,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[id-nodocs]": 10,
+    "tests/test_cruft.py::test_update_brings_template_changes_and_keeps_the_owners_files": 10,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[access-docs]": 7,
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Order the tests for xdist's work stealing, which hands each of N workers a contiguous
+    Nth of the collection and later steals from the end of a worker's queue: the slow tests
+    are shared out (each to the least loaded worker) and run first in each share."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        return
+    shares = [[] for _ in range(workers)]
+    loads = [0] * workers
+    slow = sorted((item for item in items if item.nodeid in SLOW_TESTS), key=cost, reverse=True)
+    for item in slow:
+        lightest = loads.index(min(loads))
+        shares[lightest].append(item)
+        loads[lightest] += cost(item)
+    rest = [item for item in items if item.nodeid not in SLOW_TESTS]
+    for item in rest:  # then even counts, so that the contiguous split matches the shares
+        shares[min(range(workers), key=lambda share: len(shares[share]))].append(item)
+    items[:] = [item for share in shares for item in share]
+
+
+def cost(item) -> int:
+    """What ``item`` roughly costs according to SLOW_TESTS (0 for the others)."""
+    return SLOW_TESTS.get(item.nodeid, 0)

@@ -1,6 +1,7 @@
 """Bake every supported option combination and run each baked project's own checks."""
 
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +27,28 @@ SUPPORTED = {
     },
 }
 
+# Which tiers of its own suite each bake runs (the markers of the baked tests/conftest.py).
+# Two bakes run everything: the defaults, and the project without browser sessions, whose
+# settings, URLs, views and end-to-end layer are another code base. Every other bake differs
+# from those by answers that reach only some tiers, and runs those:
+WHOLE_SUITE = "all"
+SUITE_TIERS = {
+    "access-docs": WHOLE_SUITE,
+    "nobrowser-docs": WHOLE_SUITE,
+    # id tokens: what the verifier, claims, users and permissions accept, and the app's views.
+    "id-docs": "library or app",
+    # Cookie, admin group, resource server and pool names: settings, claims, the app's
+    # permissions, and the seeding scripts (the admin group and the reports scope in moto).
+    "custom-names": "library or app or tooling",
+    # Docs off: the URLs, the sample app's schema module and its public paths change (id
+    # tokens reach the library as in id-docs, no browser sessions as in nobrowser-docs).
+    "access-nodocs": "app",
+    "id-nodocs": "app",
+    "nobrowser-nodocs": "app",
+}
+# BAKED_SUITE_TIERS=all (make test-all) runs every bake's whole suite.
+TIERS_VARIABLE = "BAKED_SUITE_TIERS"
+
 # The default bake's suite runs on PostgreSQL in test_postgres.py: running it on SQLite as
 # well would test the same code twice (every other bake runs its suite on SQLite).
 SUITE_RUN_ON_POSTGRESQL = {"access-docs"} if postgresql_available() else set()
@@ -50,6 +73,19 @@ def post_gen_hook():
     return module
 
 
+def suite_selection(combination: str) -> tuple[str, ...]:
+    """The pytest arguments that pick ``combination``'s tiers (none: the whole suite).
+
+    Some tiers only run in one process (``-n 0``): in-process tests keep a core busy, so a
+    second worker would only add its start-up while the template's workers fill both cores.
+    """
+    requested = os.environ.get(TIERS_VARIABLE, "")
+    if requested not in ("", WHOLE_SUITE):
+        raise ValueError(f"{TIERS_VARIABLE}={requested!r}: expected {WHOLE_SUITE!r} or unset")
+    tiers = WHOLE_SUITE if requested else SUITE_TIERS[combination]
+    return () if tiers == WHOLE_SUITE else ("-m", tiers, "-n", "0")
+
+
 LEFTOVER_TAG = re.compile(r"{{\s*cookiecutter\.|{%-?\s|cookiecutter\.")
 
 
@@ -71,8 +107,13 @@ def test_bake_passes_its_own_checks(bake, answers, request):
     run(project, str(bin_dir / "ruff"), "format", "--check", ".")
     run(project, python, "manage.py", "check", "--fail-level", "WARNING")
     run(project, python, "manage.py", "makemigrations", "--check", "--dry-run")
-    if request.node.callspec.id not in SUITE_RUN_ON_POSTGRESQL:
-        run(project, python, *BAKED_SUITE)
+    combination = request.node.callspec.id
+    if combination not in SUITE_RUN_ON_POSTGRESQL:
+        run(project, python, *BAKED_SUITE, *suite_selection(combination))
+
+
+def test_every_supported_combination_says_which_tiers_it_runs():
+    assert set(SUITE_TIERS) == set(SUPPORTED)
 
 
 def test_default_project_slug_is_derived_from_the_name(bake):

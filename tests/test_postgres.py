@@ -1,4 +1,5 @@
-"""The default bake's whole test suite on a real PostgreSQL server (scripts/postgres.py)."""
+"""The default bake's whole test suite on a real PostgreSQL server (scripts/postgres.py),
+its served processes (gunicorn in the end-to-end tests) included."""
 
 import re
 from pathlib import Path
@@ -24,6 +25,8 @@ def test_the_baked_suite_passes_on_a_throwaway_postgresql(bake):
     pid, folder = int(started.group(1)), Path(started.group(2))
     assert "DATABASE_URL=postgres://postgres@127.0.0.1:" in out
     assert re.search(r"PASSED tests/test_database.py::test_the_configured_database_serves", out)
+    # The served processes of the end-to-end tests write to PostgreSQL too, not to SQLite.
+    assert re.search(r"PASSED tests/test_e2e_cognito.py::test_a_note_written_through_the_ser", out)
     assert not re.search(r"\b(FAILED|ERROR)\b", out), out[-6000:]
     assert f"Stopped PostgreSQL (pid {pid}) and removed {folder}." in out
     assert not folder.exists()

@@ -16,12 +16,6 @@ def test_public_needs_no_token(api_client):
     assert response.status_code == 200
 
 
-def test_health_reports_key_set(api_client, tokens):
-    response = api_client.get("/api/health/")
-    assert response.status_code == 200
-    assert response.json()["status"] == "ok"
-
-
 def test_me_without_token_is_401_with_challenge(api_client):
     response = api_client.get("/api/me/")
     assert response.status_code == 401
@@ -44,15 +38,6 @@ def test_me_with_cookie_token(api_client, tokens, settings):
     assert response.status_code == 200
     assert response.json()["username"] == "bob"
     assert response.json()["groups"] == []
-
-
-def test_me_with_bad_token_is_401_with_reason(api_client, tokens):
-    token = tokens.token("alice", exp=1000)
-    response = api_client.get("/api/me/", **bearer(token))
-    assert response.status_code == 401
-    assert response.json() == {"detail": "token expired", "code": "token_expired"}
-    assert 'error="invalid_token"' in response["WWW-Authenticate"]
-    assert token not in response.content.decode()
 
 
 def test_authentication_makes_no_database_query(api_client, tokens, django_assert_num_queries):

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import seed
 
@@ -24,8 +23,6 @@ from .processes import PROJECT, ApiServer, server_environment
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-
-pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-REGION = "eu-west-1"
+REGION = "eu-west-3"  # its own pool on the shared emulator
 # Under a loaded machine a page may take a while; expect() waits, it never sleeps.
 expect.set_options(timeout=20_000)
 
@@ -93,10 +90,9 @@ fetch("API_URL/api/me/", { credentials: "include" })
 
 
 @pytest.fixture(scope="module")
-def cognito():
+def cognito(moto_emulator):
     """The emulator with the local pool, alice (admin group) and bob (no group)."""
-    with MotoServer() as server:
-        yield seed(server.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    return seed(moto_emulator.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +102,8 @@ def allowed_front_end_port():
 
 @pytest.fixture(scope="module")
 def site(cognito, allowed_front_end_port, tmp_path_factory):
-    """gunicorn serving the project as `make cognito-local && make serve` would locally."""
+    """gunicorn serving the project as `make cognito-local && make serve` would locally
+    (DEBUG on, as in a generated .env: static files come from the apps, no collectstatic)."""
     folder = tmp_path_factory.mktemp("browser")
     environment = server_environment(
         folder,
@@ -122,13 +119,12 @@ def site(cognito, allowed_front_end_port, tmp_path_factory):
         AWS_COGNITO_JWKS_URL=cognito.jwks_url,
         AWS_COGNITO_ENDPOINT_URL=cognito.endpoint_url,
     )
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "--verbosity", "0"],
-            cwd=PROJECT,
-            env=environment,
-            check=True,
-        )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=PROJECT,
+        env=environment,
+        check=True,
+    )
     with ApiServer(environment, folder / "gunicorn.log") as server:
         yield server
 

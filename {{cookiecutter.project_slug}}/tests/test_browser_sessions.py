@@ -20,22 +20,20 @@ from djognito import state
 from djognito.browser import cookies
 from djognito.jwt_utils import reset_verifier
 from scripts.cognito_fakes import CognitoErrorServer
-from scripts.moto_server import MotoServer
 from scripts.ports import free_port
 from scripts.seed import EMULATOR_CREDENTIALS, LocalUser, seed
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
-REGION = "eu-west-1"
+REGION = "eu-central-1"  # its own pool on the shared emulator
 ALICE = ("alice", "Alice-Passw0rd!")
 BOB = ("bob", "Bob-Passw0rd!")
 
 
 @pytest.fixture(scope="module")
-def cognito():
+def cognito(moto_emulator):
     """The emulator, seeded with the local pool, client, admin group, alice and bob."""
-    with MotoServer() as server:
-        yield seed(server.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    return seed(moto_emulator.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import signal
 import sys
 
-import pytest
 import requests
 
 from scripts.ports import free_port, is_free
@@ -11,8 +10,6 @@ from scripts.processes import ChildProcess, is_running
 from scripts.sign_in import identity_provider, sign_in
 
 from .processes import PROJECT, scrubbed_environment
-
-pytestmark = pytest.mark.e2e
 
 
 def read_variables(path) -> dict:

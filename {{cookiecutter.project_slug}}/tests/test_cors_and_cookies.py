@@ -40,11 +40,12 @@ def front_end(settings):
 
 
 def middleware_with(**variables) -> list[str]:
-    """``MIDDLEWARE`` as config/settings.py computes it from ``variables``."""
-    code = "from django.conf import settings; print(','.join(settings.MIDDLEWARE))"
+    """``MIDDLEWARE`` as config/settings.py computes it from ``variables`` (the module run
+    in a child process, without starting Django)."""
+    code = "import config.settings; print(','.join(config.settings.MIDDLEWARE))"
     result = run_python(
         "-c",
-        f"import django; django.setup(); {code}",
+        code,
         env=scrubbed_environment(
             DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="on", **variables
         ),

@@ -1,5 +1,6 @@
 """The production shape: `check --deploy` is clean, gunicorn serves with gunicorn.conf.py."""
 
+import json
 import secrets
 import shutil
 import subprocess
@@ -48,18 +49,57 @@ def test_check_deploy_is_clean_in_production():
     assert "WARNING" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("override", "check_id"),
-    [
-        ({"DJANGO_SECURE_HSTS_SECONDS": "0"}, "security.W004"),
-        ({"DJANGO_SECURE_SSL_REDIRECT": "off"}, "security.W008"),
-        ({"DJANGO_SECRET_KEY": "short"}, "security.W009"),
-    ],
-)
-def test_check_deploy_catches_a_weakened_setting(override, check_id):
-    result = check_deploy(**override)
-    assert result.returncode != 0
-    assert check_id in result.stderr
+# (variables that weaken production, the check of `check --deploy` that must catch them)
+WEAKENED = {
+    "no-hsts": ({"DJANGO_SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+    "no-ssl-redirect": ({"DJANGO_SECURE_SSL_REDIRECT": "off"}, "security.W008"),
+    "short-secret": ({"DJANGO_SECRET_KEY": "short"}, "security.W009"),
+}
+
+# `check --deploy --fail-level WARNING` under several environments, in one child process:
+# config/settings.py runs again under each, and what it computes there replaces the
+# production settings for Django's checks (deployment checks included).
+DEPLOY_CHECKS_UNDER_EACH_ENVIRONMENT = """
+import importlib, json, os, sys
+import django
+from django.conf import settings
+from django.core.checks import WARNING, run_checks
+from django.test.utils import override_settings
+
+django.setup()
+import config.settings as module
+
+production, failing = dict(os.environ), {}
+for case, variables in json.loads(sys.stdin.read()).items():
+    os.environ.clear()
+    os.environ.update({**production, **variables})
+    importlib.reload(module)
+    # DATABASES is left alone: Django completes it, so the module's never equals it.
+    names = [name for name in dir(module) if name.isupper() and name != "DATABASES"]
+    changed = {name: getattr(module, name) for name in names
+               if getattr(module, name) != getattr(settings, name, None)}
+    with override_settings(**changed):
+        messages = run_checks(include_deployment_checks=True)
+    failing[case] = sorted(message.id for message in messages if message.level >= WARNING)
+print(json.dumps(failing))
+"""
+
+
+@pytest.fixture(scope="module")
+def failing_deploy_checks() -> dict[str, list[str]]:
+    """The ids of the warnings (or worse) `check --deploy` reports under each of WEAKENED."""
+    cases = {case: variables for case, (variables, _) in WEAKENED.items()}
+    result = run_python(
+        "-c", DEPLOY_CHECKS_UNDER_EACH_ENVIRONMENT, env=production_env(), stdin=json.dumps(cases)
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("case", WEAKENED)
+def test_check_deploy_catches_a_weakened_setting(failing_deploy_checks, case):
+    _, check_id = WEAKENED[case]
+    assert check_id in failing_deploy_checks[case]
 
 
 def test_secret_key_is_required_outside_debug(tmp_path):

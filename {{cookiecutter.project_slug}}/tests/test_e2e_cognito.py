@@ -8,20 +8,18 @@ environment variables, as a deployment would be.
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
-from scripts.moto_server import MotoServer
 from scripts.seed import emulator_client, seed
 from scripts.sign_in import SignInError, identity_provider, refresh, sign_in
 
-from .processes import ApiServer, server_environment
-
-pytestmark = pytest.mark.e2e
+from .processes import ApiServer, database_rows, server_environment
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-REGION = "eu-west-1"
+REGION = "eu-west-2"  # its own pool on the shared emulator
 
 
 def pool_environment(pool, token_use: str, database: Path) -> dict:
@@ -40,10 +38,9 @@ def pool_environment(pool, token_use: str, database: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def cognito():
+def cognito(moto_emulator):
     """The emulator on 127.0.0.1, seeded with a pool, an app client and two users."""
-    with MotoServer() as server:
-        yield seed(server.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    return seed(moto_emulator.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +173,23 @@ def test_notes_are_kept_per_user(access_api, admin_user, plain_user, sign_in_as)
 
     assert "admin's" in texts(admin) and "plain's" not in texts(admin)
     assert "plain's" in texts(plain) and "admin's" not in texts(plain)
+
+
+def test_a_note_written_through_the_server_lands_in_the_runs_database(
+    access_api, plain_user, sign_in_as
+):
+    """A PostgreSQL run serves from PostgreSQL too: a database of the served folder's own
+    on the run's server (SQLite files for a SQLite run)."""
+    headers = bearer(sign_in_as(plain_user)["AccessToken"])
+    text = "kept by the served process's database"
+    assert access_api.post("/api/notes/", json={"text": text}, headers=headers).status_code == 201
+    served_url = access_api.env["DATABASE_URL"]
+    served, run = urlsplit(served_url), urlsplit(settings.TEST_DATABASE_URL)
+    assert served.scheme == run.scheme
+    if run.scheme != "sqlite":
+        assert (served.hostname, served.port) == (run.hostname, run.port)
+        assert served.path not in (run.path, f"/test_{run.path.lstrip('/')}")  # not the suite's
+    assert (text,) in database_rows(served_url, "SELECT text FROM api_note")
 
 
 def test_cookie_authenticated_post_needs_the_csrf_token(access_api, plain_user, sign_in_as):

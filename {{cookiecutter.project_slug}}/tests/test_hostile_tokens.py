@@ -3,7 +3,8 @@
 Every case is built fresh against the test pool (real RSA keys, real key set server) and
 sent to ``/api/me/`` through the Django test client. The response must be 401 with the
 reason in the body and in ``WWW-Authenticate``, and neither the body nor the logs may
-contain the token.
+contain the token. In process, ``verify_jwt`` (the Djognito package's entry point) returns
+the verified claims or raises the rule a token breaks.
 """
 
 import base64
@@ -22,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from djognito.conf import load_config
 from djognito.core.jwks import KeySet
 from djognito.core.verifier import TokenVerifier
-from djognito.errors import TokenExpired
+from djognito.errors import InvalidSignature, TokenExpired
+from djognito.jwt_utils import verify_jwt
 from djognito.testing import b64url, b64url_json
 
 EXPIRED = "token expired"
@@ -498,3 +500,16 @@ def test_expiry_follows_the_verifier_clock(pool, jwks_server):
     with pytest.raises(TokenExpired):
         verifier.verify(token)
     assert jwks_server.fetches == 1
+
+
+def test_verify_jwt_returns_the_verified_claims(tokens):
+    claims = verify_jwt(tokens.token("bob", groups=["readers"]))
+    assert claims["sub"] == "sub-bob"
+    assert claims["cognito:groups"] == ("readers",)
+
+
+def test_verify_jwt_raises_the_failed_rule(tokens, other_key):
+    with pytest.raises(TokenExpired):
+        verify_jwt(tokens.token("bob", exp=1000))
+    with pytest.raises(InvalidSignature):
+        verify_jwt(tokens.token("bob", key=other_key))

@@ -3,6 +3,7 @@
 import stat
 
 import pytest
+from django.conf import settings
 from jose import jwt
 
 from scripts.local_state import forget_pid, load_state, save_state, write_env_local
@@ -12,16 +13,15 @@ from scripts.seed import CLIENT_NAME, POOL_NAME, LocalPool, default_users, emula
 from scripts.sign_in import identity_provider, sign_in
 
 REGION = "eu-west-1"
-ADMIN_GROUP = "admins"
+ADMIN_GROUP = settings.COGNITO_ADMIN_GROUP  # the project's answer reaches the emulator
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    with MotoServer() as server:
-        yield server
+def emulator(moto_emulator):
+    """The session's emulator; the pool of this module is the one in REGION."""
+    return moto_emulator
 
 
-@pytest.mark.e2e
 def test_seeding_twice_changes_nothing(emulator):
     first = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)
     second = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)
@@ -37,7 +37,6 @@ def test_seeding_twice_changes_nothing(emulator):
         assert tuple(g["GroupName"] for g in groups["Groups"]) == user.groups
 
 
-@pytest.mark.e2e
 def test_seeded_users_sign_in_with_their_passwords(emulator):
     pool = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)
     idp = identity_provider(REGION, emulator.endpoint_url)
@@ -54,7 +53,6 @@ def test_seeded_users_sign_in_with_their_passwords(emulator):
     assert admin_claims["client_id"] == pool.client_id
 
 
-@pytest.mark.e2e
 def test_a_restarted_emulator_hands_out_the_same_ids(emulator):
     # .env.local stays valid across restarts because the ids derive from the names.
     first = seed(emulator.endpoint_url, REGION, ADMIN_GROUP)

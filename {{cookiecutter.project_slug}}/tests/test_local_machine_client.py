@@ -5,20 +5,19 @@ from django.conf import settings as django_settings
 
 from scripts.local_state import load_state, save_state, write_env_local
 from scripts.login_client import curl_lines, local_client_token
-from scripts.moto_server import MotoServer
 from scripts.seed import MACHINE_CLIENT_NAME, emulator_client, seed
 
-REGION = "eu-west-1"
+REGION = "eu-north-1"  # its own pool on the shared emulator
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded():
+def seeded(moto_emulator):
     """The emulator with the pool, its users, the resource server and the service client."""
-    with MotoServer() as server:
-        resource_server = django_settings.COGNITO_RESOURCE_SERVER
-        yield server, seed(server.endpoint_url, REGION, "admins", resource_server=resource_server)
+    resource_server = django_settings.COGNITO_RESOURCE_SERVER
+    pool = seed(moto_emulator.endpoint_url, REGION, "admins", resource_server=resource_server)
+    return moto_emulator, pool
 
 
 def test_seeding_creates_the_resource_server_and_the_service_client_once(seeded):

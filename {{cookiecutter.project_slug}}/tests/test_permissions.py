@@ -1,4 +1,4 @@
-"""Group and scope permissions, the user's group test, and Djognito's ``verify_jwt``."""
+"""Group and scope permissions, and the user's group test."""
 
 import pytest
 from rest_framework.response import Response
@@ -6,8 +6,6 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from api.authentication import CognitoAuthentication
-from djognito.errors import InvalidSignature, TokenExpired
-from djognito.jwt_utils import verify_jwt
 from djognito.permissions import HasScope, InCognitoGroup
 from djognito.users import CognitoUser
 
@@ -80,16 +78,3 @@ def test_user_in_group():
     assert user.in_group("admins", "readers")
     assert not user.in_group("admins")
     assert not user.in_group()
-
-
-def test_verify_jwt_returns_the_verified_claims(tokens):
-    claims = verify_jwt(tokens.token("bob", groups=["readers"]))
-    assert claims["sub"] == "sub-bob"
-    assert claims["cognito:groups"] == ("readers",)
-
-
-def test_verify_jwt_raises_the_failed_rule(tokens, other_key):
-    with pytest.raises(TokenExpired):
-        verify_jwt(tokens.token("bob", exp=1000))
-    with pytest.raises(InvalidSignature):
-        verify_jwt(tokens.token("bob", key=other_key))

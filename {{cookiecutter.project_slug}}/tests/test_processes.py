@@ -111,11 +111,12 @@ def test_scrubbed_environment_drops_what_reconfigures_a_project(monkeypatch):
         assert name not in env
 
 
-@pytest.mark.e2e
 def test_a_detached_emulator_is_found_and_stopped_without_proc(proc_hidden):
     """What `make cognito-local-stop` relies on: the pid is ours (its command line says
-    moto) and stopping it by pid ends it, with no /proc to read."""
-    server = MotoServer(detached=True).start()
+    moto) and stopping it by pid ends it, with no /proc to read. The child sleeps with the
+    emulator's arguments (``-m moto.server -H ... -p ...``): a real one takes seconds to start."""
+    emulator_arguments = MotoServer().command[1:]
+    server = ChildProcess([*SLEEPER, *emulator_arguments], name="emulator", detached=True).start()
     try:
         assert is_running(server.pid)
         assert "moto" in command_line(server.pid)

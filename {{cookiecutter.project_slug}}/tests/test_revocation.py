@@ -402,7 +402,6 @@ def refused_everywhere_within(servers, token: str, seconds: float) -> bool:
     return False
 
 
-@pytest.mark.e2e
 def test_a_revocation_reaches_every_server_within_a_second(shared_deployment):
     servers, factory, _, environment = shared_deployment
     token = factory.token("erin", origin_jti="sign-in-of-erin")
@@ -414,7 +413,6 @@ def test_a_revocation_reaches_every_server_within_a_second(shared_deployment):
     assert [me(server, other) for server in servers] == [200, 200]
 
 
-@pytest.mark.e2e
 def test_a_disabled_user_is_refused_by_every_server_within_a_second(shared_deployment):
     servers, factory, _, environment = shared_deployment
     token = factory.token("grace", iat=int(time.time()) - 30)
@@ -423,7 +421,6 @@ def test_a_disabled_user_is_refused_by_every_server_within_a_second(shared_deplo
     assert refused_everywhere_within(servers, token, 1.0)
 
 
-@pytest.mark.e2e
 def test_redis_stopped_under_gunicorn_gives_503_never_500(shared_deployment):
     servers, factory, cache, _ = shared_deployment
     token = factory.token("heidi")

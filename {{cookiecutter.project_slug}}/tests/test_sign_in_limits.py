@@ -15,8 +15,6 @@ from scripts.redis_server import RedisServer
 
 from .processes import ApiServer, server_environment
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory):

@@ -2,14 +2,10 @@
 
 import time
 
-import pytest
-
 from djognito.testing import jwks_document
 from scripts.cognito_fakes import JWKSServer
 
 from .processes import ApiServer, server_environment
-
-pytestmark = pytest.mark.e2e
 
 
 def serve_with(jwks_url: str, tmp_path, workers: int = 2) -> ApiServer:
