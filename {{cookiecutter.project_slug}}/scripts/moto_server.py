@@ -15,6 +15,10 @@ STABLE_ID_ENVIRONMENT = {
     "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
     "MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY": "HASH",
 }
+# Authenticator codes are checked (moto's shared TOTP secret is TOTP_SECRET), as Cognito does.
+TOTP_ENVIRONMENT = {"MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true"}
+# moto's authenticator secret: the same for every user (moto.cognitoidp.models).
+TOTP_SECRET = "asdfasdfasdf"
 
 
 def answers(endpoint_url: str) -> bool:
@@ -44,7 +48,7 @@ class MotoServer(ChildProcess):
         super().__init__(
             [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
             name=f"moto server on port {self.port}",
-            env={**os.environ, **STABLE_ID_ENVIRONMENT},
+            env={**os.environ, **STABLE_ID_ENVIRONMENT, **TOTP_ENVIRONMENT},
             log_path=log_path,
             ready=lambda: answers(self.endpoint_url),
             detached=detached,
