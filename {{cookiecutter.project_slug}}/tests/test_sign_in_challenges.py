@@ -598,3 +598,19 @@ def test_the_code_helper_matches_rfc_6238():
     # RFC 6238's SHA-1 test vector, truncated to 6 digits.
     secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
     assert totp_code(secret, at=59) == "287082"
+
+
+# --- The sign-in page's QR code of an authenticator set-up -------------------------------
+
+
+def test_the_qr_code_is_an_svg_made_here_for_otpauth_uris_only(browser):
+    uri = challenges.otpauth_uri(TOTP_SECRET, "ana", "example.test")
+    made = post(browser, "/sign-in/qr-code/", {"text": uri})
+    assert made.status_code == 200
+    assert made["Content-Type"] == "image/svg+xml"
+    assert made.content.startswith(b"<svg")
+    assert "no-store" in made["Cache-Control"]
+    for body in ({"text": "https://evil.example/"}, {"text": 5}, [1], {"text": uri * 20}):
+        assert post(browser, "/sign-in/qr-code/", body).status_code == 400
+    assert post(browser, "/sign-in/qr-code/", {"text": uri}, csrf=False).status_code == 403
+    assert browser.get("/sign-in/qr-code/").status_code == 405
