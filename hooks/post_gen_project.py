@@ -32,6 +32,7 @@ BROWSER_SESSION_FILES = [
     "tests/test_sign_in_challenges.py",
     "scripts/authenticator.py",
     "scripts/cognito_challenges.py",
+    "scripts/challenge_users.py",
 ]
 
 

@@ -1,10 +1,13 @@
 """An authenticator app for the local emulator: the current code of a TOTP secret.
 
 moto gives every user the same secret (``moto_server.TOTP_SECRET``) and accepts a code only
-in its own 30-second step, as RFC 6238 apps count them. Development and test tooling only.
+in its own 30-second step, as RFC 6238 apps count them. ``python -m scripts.authenticator
+[SECRET]`` prints the current code (of moto's secret by default). Development and test
+tooling only.
 """
 
 import base64
+import sys
 import time
 
 from cryptography.hazmat.primitives.hashes import SHA1
@@ -30,3 +33,17 @@ def fresh_totp_code(secret: str, margin: float = 3.0) -> str:
     if left < margin:
         time.sleep(left + 0.05)
     return totp_code(secret)
+
+
+def main(argv=None) -> None:
+    """Print the current code of the secret given (moto's by default)."""
+    from .moto_server import TOTP_SECRET
+
+    arguments = sys.argv[1:] if argv is None else argv
+    secret = arguments[0] if arguments else TOTP_SECRET
+    left = TIME_STEP - int(time.time()) % TIME_STEP
+    print(f"{totp_code(secret)}  (good for {left} more seconds)")
+
+
+if __name__ == "__main__":
+    main()

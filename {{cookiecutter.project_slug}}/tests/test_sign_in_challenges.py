@@ -21,10 +21,11 @@ from djognito.browser import challenges, cookies, mfa
 from djognito.conf import load_config
 from djognito.jwt_utils import reset_verifier
 from scripts.authenticator import fresh_totp_code, totp_code
+from scripts.challenge_users import AUTHENTICATOR_USER, seed_challenge_users
 from scripts.cognito_challenges import ChallengeUser, CognitoChallengeServer
 from scripts.cognito_fakes import CognitoErrorServer
 from scripts.moto_server import TOTP_SECRET, MotoServer
-from scripts.seed import EMULATOR_CREDENTIALS
+from scripts.seed import EMULATOR_CREDENTIALS, seed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -614,3 +615,22 @@ def test_the_qr_code_is_an_svg_made_here_for_otpauth_uris_only(browser):
         assert post(browser, "/sign-in/qr-code/", body).status_code == 400
     assert post(browser, "/sign-in/qr-code/", {"text": uri}, csrf=False).status_code == 403
     assert browser.get("/sign-in/qr-code/").status_code == 405
+
+
+# --- make cognito-local's users who meet a step -------------------------------------------
+
+
+def test_the_local_challenge_users_meet_their_steps(moto_pool, browser, settings, tmp_path):
+    local = seed(moto_pool.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    record = tmp_path / "challenge-users.json"
+    users = seed_challenge_users(local, record)
+    assert seed_challenge_users(local, record) == users  # seeding twice changes nothing
+    assert json.loads(record.read_text())[0]["username"] == AUTHENTICATOR_USER.username
+    settings.AWS_COGNITO_USER_POOL_ID = local.pool_id
+    settings.AWS_COGNITO_APP_CLIENT_ID = local.client_id
+    settings.AWS_COGNITO_JWKS_URL = local.jwks_url
+    settings.AWS_COGNITO_ENDPOINT_URL = local.endpoint_url
+    reset_verifier()
+    for user in users:
+        asked = login(APIClient(enforce_csrf_checks=True), user.username, user.password)
+        assert asked.json()["challenge"] == user.challenge
