@@ -158,7 +158,12 @@ class Demo:
             token_use=settings.get("AWS_COGNITO_TOKEN_USE", "access"),
             access_cookie=settings.get("ACCESS_TOKEN_KEY", "accessToken"),
         )
-        return walk(walkthrough, admin, plain, admin_group)
+        return walk(walkthrough, admin, plain, admin_group, self.challenge_users())
+
+    def challenge_users(self) -> list[dict]:
+        """The users who meet a sign-in step, when the project seeded them."""
+        path = self.project / ".cognito-local" / "challenge-users.json"
+        return json.loads(path.read_text()) if path.is_file() else []
 
     def stop(self) -> None:
         """Stop gunicorn and the emulator, by pid; safe to call more than once."""
@@ -188,6 +193,10 @@ def print_sign_in_page(demo: Demo) -> None:
     for user in demo.local_state()["pool"]["users"]:
         groups = ", ".join(user["groups"]) or "no group"
         say(f"  {user['username']:<8} password {user['password']:<18} {groups}")
+    for user in demo.challenge_users():
+        say(f"  {user['username']:<8} password {user['password']:<18} then {user['challenge']}")
+    if any(user.get("totp_secret") for user in demo.challenge_users()):
+        say("  (authenticator codes: .venv/bin/python -m scripts.authenticator in the project)")
     say()
 
 

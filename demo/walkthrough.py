@@ -5,7 +5,11 @@ JSON POST to Cognito (``InitiateAuth``), calling the API is a GET or POST with a
 """
 
 import base64
+import hashlib
+import hmac
 import json
+import struct
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -58,6 +62,23 @@ def hidden_value(set_cookie: str) -> str:
     name, _, rest = set_cookie.partition("=")
     value, _, attributes = rest.partition(";")
     return f"{name}={'…' if value else ''};{attributes}"
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """An authenticator app's current code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits)."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def fresh_totp_code(secret: str) -> str:
+    """The current code, or the next one when this step ends within 3 s."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30 + 0.05)
+    return totp_code(secret)
 
 
 def short(token: str) -> str:
@@ -201,6 +222,12 @@ class Walkthrough:
         self.call_with_cookies(
             browser, f"{username} asks who they are, with the cookie", "GET", "/api/me/", 200
         )
+        # A sign-in changes the CSRF token: a page fetches the new one, as here.
+        headers = {
+            "X-CSRFToken": http("GET", f"{self.api_url}/api/csrf/", opener=browser).body[
+                "csrfToken"
+            ]
+        }
         self.call_with_cookies(
             browser,
             f"{username} signs out through /api/auth/logout/",
@@ -211,6 +238,51 @@ class Walkthrough:
         )
         self.call_with_cookies(
             browser, f"{username}'s browser is signed out", "GET", "/api/me/", 401
+        )
+
+    def challenge_session(self, user: dict) -> None:
+        """Sign in through the API when Cognito asks for a step after the password:
+        ``login/`` names it (401 ``challenge_required``), ``challenge/`` answers it."""
+        browser = cookie_browser()
+        csrf = http("GET", f"{self.api_url}/api/csrf/", opener=browser).body["csrfToken"]
+        headers = {"X-CSRFToken": csrf}
+        username, step = user["username"], user["challenge"]
+        title = f"{username} signs in through /api/auth/login/: Cognito asks for {step}"
+        self._header(title)
+        print(f"    > POST {self.api_url}/api/auth/login/")
+        print(f"    > {compact({'username': username, 'password': '********'})}")
+        answer = http(
+            "POST",
+            f"{self.api_url}/api/auth/login/",
+            headers,
+            {"username": username, "password": user["password"]},
+            opener=browser,
+        )
+        print(f"    < {answer.status} {answer.reason}")
+        for line in answer.set_cookies:
+            print(f"    < Set-Cookie: {hidden_value(line)}")
+        print(f"    < {compact(answer.body)}")
+        asked = answer.body.get("challenge") if isinstance(answer.body, dict) else None
+        if answer.status != 401 or asked != step:
+            self._record(title, False, f"expected 401 naming {step}, got {answer.status} {asked}")
+            return
+        self._record(title, True, f"401 challenge_required {step}, Cognito's session in a cookie")
+        if step == "SOFTWARE_TOKEN_MFA":
+            body = {"code": fresh_totp_code(user["totp_secret"])}
+            shown = f"{{'code': '{body['code']}'}}   (the authenticator app's current code)"
+        else:
+            body = {"new_password": user["password"] + "-new"}
+            shown = "{'new_password': '********'}"
+        title = f"{username} answers {step} at /api/auth/challenge/"
+        self._header(title)
+        print(f"    > POST {self.api_url}/api/auth/challenge/   (cookie: cognitoChallenge)")
+        print(f"    > {shown}")
+        answer = http("POST", f"{self.api_url}/api/auth/challenge/", headers, body, opener=browser)
+        print(f"    < {answer.status} {answer.reason}")
+        print(f"    < {compact(answer.body)}")
+        self._record(title, *self._session_problem(answer))
+        self.call_with_cookies(
+            browser, f"{username} asks who they are, with the cookie", "GET", "/api/me/", 200
         )
 
     def _session_problem(self, answer: Answer) -> tuple[bool, str]:
@@ -259,8 +331,11 @@ def notes_in(body) -> list[str]:
     return [note.get("text") for note in notes if isinstance(note, dict)]
 
 
-def walk(walkthrough: Walkthrough, admin, plain, admin_group: str) -> Walkthrough:
-    """The steps: public, refused without token, sign-ins, identity, groups, notes.
+def walk(
+    walkthrough: Walkthrough, admin, plain, admin_group: str, challenge_users=()
+) -> Walkthrough:
+    """The steps: public, refused without token, sign-ins, identity, groups, notes, and
+    the sign-ins through a challenge of ``challenge_users`` (as recorded by the project).
 
     ``admin`` and ``plain`` are (username, password) pairs; ``admin`` is in ``admin_group``.
     """
@@ -305,4 +380,6 @@ def walk(walkthrough: Walkthrough, admin, plain, admin_group: str) -> Walkthroug
         check=lambda body: "sees another user's note" if note in notes_in(body) else None,
     )
     w.browser_session(*plain)
+    for user in challenge_users:
+        w.challenge_session(user)
     return w

@@ -29,6 +29,10 @@ BROWSER_SESSION_FILES = [
     "tests/test_hosted_login.py",
     "tests/test_cors_and_cookies.py",
     "tests/test_sign_in_limits.py",
+    "tests/test_sign_in_challenges.py",
+    "scripts/authenticator.py",
+    "scripts/cognito_challenges.py",
+    "scripts/challenge_users.py",
 ]
 
 

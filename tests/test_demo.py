@@ -21,6 +21,18 @@ EXPECTED_STEPS = [
     ("bob asks who they are, with the cookie", "200"),
     ("bob signs out through /api/auth/logout/", "204"),
     ("bob's browser is signed out", "401"),
+    (
+        "tina signs in through /api/auth/login/: Cognito asks for SOFTWARE_TOKEN_MFA",
+        "401 challenge_required SOFTWARE_TOKEN_MFA",
+    ),
+    ("tina answers SOFTWARE_TOKEN_MFA at /api/auth/challenge/", "200"),
+    ("tina asks who they are, with the cookie", "200"),
+    (
+        "newton signs in through /api/auth/login/: Cognito asks for NEW_PASSWORD_REQUIRED",
+        "401 challenge_required NEW_PASSWORD_REQUIRED",
+    ),
+    ("newton answers NEW_PASSWORD_REQUIRED at /api/auth/challenge/", "200"),
+    ("newton asks who they are, with the cookie", "200"),
 ]
 
 

@@ -1,6 +1,12 @@
 """The sign-in page at ``/``: a small page to try the API from a browser."""
 
+import json
+
+import segno
+from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
+from django.utils.cache import add_never_cache_headers
+from django.views import View
 from django.views.generic import TemplateView
 
 from djognito.browser.settings import browser_config
@@ -31,4 +37,35 @@ class SignInPageView(TemplateView):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
+
+# An otpauth:// URI of an authenticator set-up is well under this.
+MAX_QR_TEXT_LENGTH = 1024
+
+
+class QrCodeView(View):
+    """``POST {"text": "otpauth://totp/..."}``: the QR code of an authenticator set-up, as
+    an SVG made here (no third party sees the secret, no CDN). A ``POST`` with the CSRF
+    token, so the secret is in no URL and no access log."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            text = json.loads(request.body or b"{}").get("text")
+        except (ValueError, AttributeError):
+            text = None
+        if (
+            not isinstance(text, str)
+            or not text.startswith("otpauth://totp/")
+            or len(text) > MAX_QR_TEXT_LENGTH
+        ):
+            return JsonResponse(
+                {"detail": "text must be an otpauth://totp/ URI", "code": "invalid_parameter"},
+                status=400,
+            )
+        svg = segno.make(text, error="m").svg_inline(scale=4, title="Authenticator set-up")
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        add_never_cache_headers(response)
         return response

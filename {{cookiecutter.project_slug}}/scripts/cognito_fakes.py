@@ -3,7 +3,8 @@
 A key set server with switchable faults (``JWKSServer``), one that serves several pools'
 key sets (``PoolKeySetServer``), the client-credentials token endpoint
 (``ClientCredentialsServer``, used by ``make login-client`` against the local emulator) and
-a managed login domain (``CognitoOAuthServer``). Each listens on 127.0.0.1 on a free port
+a managed login domain (``CognitoOAuthServer``) and Cognito's rate limits
+(``CognitoErrorServer``). Each listens on 127.0.0.1 on a free port
 and is served from a thread. Development and test tooling only: not in the image.
 """
 

@@ -11,6 +11,9 @@ import os
 import sys
 
 from . import local_state, project_settings
+{%- if cookiecutter.browser_sessions == 'y' %}
+from .challenge_users import print_challenge_users, seed_challenge_users
+{%- endif %}
 from .moto_server import MotoServer, answers
 from .ports import is_free
 from .processes import ChildProcessError, command_line, is_running, stop_pid
@@ -65,6 +68,9 @@ def start(requested_port: int) -> None:
             project.admin_group,
             resource_server=project.resource_server,
         )
+{%- if cookiecutter.browser_sessions == 'y' %}
+        challenge_users = seed_challenge_users(pool, local_state.CHALLENGE_USERS_FILE)
+{%- endif %}
     except BaseException:
         # Nothing records the new server yet: stop it rather than leave it running.
         if started_now:
@@ -73,6 +79,9 @@ def start(requested_port: int) -> None:
     local_state.save_state(pool, pid)
     local_state.write_env_local(pool)
     print_summary(pool)
+{%- if cookiecutter.browser_sessions == 'y' %}
+    print_challenge_users(challenge_users)
+{%- endif %}
 
 
 def print_summary(pool: LocalPool) -> None:

@@ -14,6 +14,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = PROJECT_DIR / ".cognito-local"
 STATE_FILE = STATE_DIR / "state.json"
 LOG_FILE = STATE_DIR / "moto.log"
+{%- if cookiecutter.browser_sessions == 'y' %}
+# The users who meet a sign-in step (scripts.challenge_users).
+CHALLENGE_USERS_FILE = STATE_DIR / "challenge-users.json"
+{%- endif %}
 ENV_LOCAL = PROJECT_DIR / ".env.local"
 
 # The variables .env.local sets; any other line a developer adds there is kept.

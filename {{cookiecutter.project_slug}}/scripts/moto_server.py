@@ -15,6 +15,18 @@ STABLE_ID_ENVIRONMENT = {
     "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
     "MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY": "HASH",
 }
+# What the emulator's process runs with.
+EMULATOR_ENVIRONMENT = {
+    **STABLE_ID_ENVIRONMENT,
+{%- if cookiecutter.browser_sessions == 'y' %}
+    # Authenticator codes are checked, as Cognito does (every user's secret is TOTP_SECRET).
+    "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
+{%- endif %}
+}
+{%- if cookiecutter.browser_sessions == 'y' %}
+# moto's authenticator app secret: the same for every user (moto.cognitoidp.models).
+TOTP_SECRET = "asdfasdfasdf"
+{%- endif %}
 
 
 def answers(endpoint_url: str) -> bool:
@@ -44,7 +56,7 @@ class MotoServer(ChildProcess):
         super().__init__(
             [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
             name=f"moto server on port {self.port}",
-            env={**os.environ, **STABLE_ID_ENVIRONMENT},
+            env={**os.environ, **EMULATOR_ENVIRONMENT},
             log_path=log_path,
             ready=lambda: answers(self.endpoint_url),
             detached=detached,

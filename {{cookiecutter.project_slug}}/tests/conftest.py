@@ -53,6 +53,7 @@ TIER_OF_MODULE = {
     "test_browser_sessions": "e2e",
     "test_cors_and_cookies": "app",
     "test_hosted_login": "library",
+    "test_sign_in_challenges": "e2e",
     "test_sign_in_limits": "e2e",
 {%- endif %}
 }

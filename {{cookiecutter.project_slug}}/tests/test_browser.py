@@ -1,7 +1,8 @@
 """The sign-in page in a real browser: headless Chromium (Debian's) driven by Playwright.
 
 gunicorn serves the project, moto's emulator signs users in, and the browser does what a
-person would: sign in, read the groups, write a note, refresh, sign out. A second origin on
+person would: sign in (through an authenticator code, a new password, an authenticator
+set-up with its QR code), read the groups, write a note, refresh, sign out. A second origin on
 127.0.0.1 calls the API with ``credentials: "include"``: allowed when listed in
 ``DJANGO_CORS_ALLOWED_ORIGINS``, blocked by the browser otherwise.
 """
@@ -16,8 +17,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from scripts.authenticator import fresh_totp_code
+from scripts.moto_server import TOTP_SECRET
 from scripts.ports import free_port
-from scripts.seed import seed
+from scripts.seed import emulator_client, seed
 
 from .processes import PROJECT, ApiServer, server_environment
 
@@ -223,3 +226,80 @@ def test_another_origin_is_blocked_by_the_browser(page, site, cognito):
     with FrontEnd(site.url) as front_end:
         page.goto(front_end.url)
         expect(page.locator("#result")).to_have_text("blocked TypeError")
+
+
+# --- The steps after the password ------------------------------------------------------------
+PASSWORD = "Step-By-Step-Passw0rd!"
+
+
+def new_user(cognito, username: str, temporary: bool = False) -> None:
+    """A user of the emulator's pool; ``temporary``: a new password is due at sign-in."""
+    idp = emulator_client(cognito.endpoint_url, cognito.region)
+    idp.admin_create_user(
+        UserPoolId=cognito.pool_id,
+        Username=username,
+        TemporaryPassword=PASSWORD,
+        MessageAction="SUPPRESS",
+    )
+    if not temporary:
+        idp.admin_set_user_password(
+            UserPoolId=cognito.pool_id, Username=username, Password=PASSWORD, Permanent=True
+        )
+
+
+def enter_password(page, site, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{site.url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_authenticator_user_signs_in_with_a_code(page, site, cognito):
+    new_user(cognito, "tom")
+    idp = emulator_client(cognito.endpoint_url, cognito.region)
+    token = idp.initiate_auth(
+        ClientId=cognito.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "tom", "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    idp.associate_software_token(AccessToken=token)
+    idp.verify_software_token(AccessToken=token, UserCode=fresh_totp_code(TOTP_SECRET))
+    idp.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    enter_password(page, site, "tom")
+    expect(page.get_by_text("Enter the code from your authenticator app.")).to_be_visible()
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("the code is not right")).to_be_visible()
+    page.get_by_label("Code").fill(fresh_totp_code(TOTP_SECRET))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    expect(page.locator("#username")).to_have_text("tom")
+    assert "cognitoChallenge" not in page.evaluate("document.cookie")
+
+
+def test_a_new_password_then_an_authenticator_set_up_with_its_qr_code(page, site, cognito):
+    idp = emulator_client(cognito.endpoint_url, cognito.region)
+    # MFA required: a user who has none sets up the authenticator after the new password.
+    idp.set_user_pool_mfa_config(
+        UserPoolId=cognito.pool_id,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="ON",
+    )
+    try:
+        new_user(cognito, "nadia", temporary=True)
+        enter_password(page, site, "nadia")
+        expect(page.get_by_text("Choose a new password.")).to_be_visible()
+        page.get_by_label("New password").fill("Nadia-New-Passw0rd!")
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Set up an authenticator app").click()
+        expect(page.get_by_text("Scan the QR code")).to_be_visible()
+        expect(page.locator("#qr-code svg")).to_be_visible()
+        expect(page.locator("#secret")).to_have_text(TOTP_SECRET)
+        page.get_by_label("Code").fill(fresh_totp_code(TOTP_SECRET))
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_text("Signed in as")).to_be_visible()
+        expect(page.locator("#username")).to_have_text("nadia")
+    finally:
+        idp.set_user_pool_mfa_config(UserPoolId=cognito.pool_id, MfaConfiguration="OFF")

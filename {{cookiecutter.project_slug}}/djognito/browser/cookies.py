@@ -5,6 +5,11 @@ into ``AWS_COGNITO_REFRESH_COOKIE``, sent back only to the sign-in endpoints (th
 are mounted under, ``/api/auth/`` in this project: see ``views.mount_path``). Both are
 ``HttpOnly``: page scripts never see a token. The refresh cookie's value is signed by this
 server, so a forged or truncated one is refused before Cognito is asked.
+
+A sign-in that Cognito answers with a challenge keeps its state in
+``AWS_COGNITO_CHALLENGE_COOKIE``: Cognito's session, the username and the step, signed and
+timestamped by this server, ``HttpOnly``, sent to the sign-in endpoints only, for as long
+as Cognito keeps the session (``CHALLENGE_MAX_AGE_SECONDS``).
 """
 
 from dataclasses import astuple, dataclass, field
@@ -14,6 +19,9 @@ from django.core import signing
 from .settings import BrowserConfig
 
 REFRESH_SALT = "djognito.cookies.refresh"
+CHALLENGE_SALT = "djognito.cookies.challenge"
+# Cognito's default (and shortest) validity of a sign-in session: three minutes.
+CHALLENGE_MAX_AGE_SECONDS = 180
 SECONDS_PER_DAY = 86400
 # How the refresh token was obtained decides how it is used: InitiateAuth or /oauth2/token.
 FROM_PASSWORD = "password"
@@ -107,3 +115,54 @@ def clear_token_cookies(response, config: BrowserConfig, refresh_path: str) -> N
         morsel = response.cookies[name]
         morsel["secure"] = config.secure_cookies
         morsel["httponly"] = True
+
+
+@dataclass(frozen=True)
+class ChallengeCookie:
+    """A sign-in waiting for an answer: Cognito's session, the user, the step asked for."""
+
+    session: str = field(repr=False)
+    username: str
+    challenge: str
+
+
+class BadChallengeCookie(Exception):
+    """The challenge cookie is missing, expired, or was not written by this server."""
+
+
+def set_challenge_cookie(response, config: BrowserConfig, value: ChallengeCookie, path: str):
+    """The pending challenge in ``AWS_COGNITO_CHALLENGE_COOKIE``, sent to ``path`` only."""
+    signed = signing.dumps(list(astuple(value)), salt=CHALLENGE_SALT, compress=True)
+    response.set_cookie(
+        config.challenge_cookie,
+        signed,
+        max_age=CHALLENGE_MAX_AGE_SECONDS,
+        path=path,
+        secure=config.secure_cookies,
+        httponly=True,
+        samesite=refresh_samesite(config),
+    )
+
+
+def read_challenge_cookie(request, config: BrowserConfig) -> ChallengeCookie:
+    """The pending challenge; ``BadChallengeCookie`` when absent, expired or forged."""
+    raw = request.COOKIES.get(config.challenge_cookie)
+    if not raw:
+        raise BadChallengeCookie("no challenge cookie")
+    try:
+        session, username, challenge = signing.loads(
+            raw, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE_SECONDS
+        )
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadChallengeCookie("challenge cookie is not one this server set") from error
+    if not all(isinstance(part, str) and part for part in (session, username, challenge)):
+        raise BadChallengeCookie("challenge cookie is not one this server set")
+    return ChallengeCookie(session, username, challenge)
+
+
+def clear_challenge_cookie(response, config: BrowserConfig, path: str) -> None:
+    """Expire the challenge cookie (``Max-Age=0``) with the attributes it was set with."""
+    response.delete_cookie(config.challenge_cookie, path=path, samesite=refresh_samesite(config))
+    morsel = response.cookies[config.challenge_cookie]
+    morsel["secure"] = config.secure_cookies
+    morsel["httponly"] = True

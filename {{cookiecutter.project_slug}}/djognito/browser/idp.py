@@ -1,7 +1,10 @@
-"""Cognito's sign-in calls: password and refresh sign-in, revocation, the token endpoint.
+"""Cognito's sign-in calls: password and refresh sign-in, challenges, MFA, revocation, the
+token endpoint.
 
 ``CognitoIdentityProvider`` speaks to Cognito's API with boto3 (``InitiateAuth``,
-``RevokeToken``: operations that need no AWS credentials) and to the managed login's
+``RespondToAuthChallenge``, ``AssociateSoftwareToken``, ``VerifySoftwareToken``,
+``GetUser``, ``SetUserMFAPreference``, ``RevokeToken``: operations that need no AWS
+credentials) and to the managed login's
 ``/oauth2/token`` with requests. Every failure becomes one of the exceptions below, so the
 views map each to one HTTP answer; no message ever contains a token or a password.
 """
@@ -10,13 +13,14 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 
 import boto3
 import requests
 from botocore.config import Config as BotocoreConfig
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from .settings import BrowserConfig
 
@@ -41,6 +45,22 @@ RATE_LIMITS = frozenset(
 )
 # NotAuthorizedException's message when Cognito itself locks a user after failed passwords.
 PASSWORD_ATTEMPTS_EXCEEDED = "Password attempts exceeded"
+# Answers to a challenge: a wrong code, and a session Cognito no longer takes (moto answers
+# ResourceNotFoundException for a session it never issued).
+# AWS answers a wrong first code of VerifySoftwareToken with EnableSoftwareTokenMFAException.
+CODE_MISMATCHES = frozenset(
+    {"CodeMismatchException", "ExpiredCodeException", "EnableSoftwareTokenMFAException"}
+)
+SESSION_REFUSALS = frozenset({"NotAuthorizedException", "ResourceNotFoundException"})
+ANSWER_REFUSALS = frozenset(
+    {
+        "InvalidPasswordException",
+        "InvalidParameterException",
+        "InvalidUserPoolConfigurationException",
+    }
+)
+MAX_MESSAGE_LENGTH = 300
+SOFTWARE_TOKEN_CODE = re.compile(r"[0-9]{6}")
 
 
 class IdentityProviderError(Exception):
@@ -52,11 +72,39 @@ class SignInRefused(IdentityProviderError):
 
 
 class ChallengeRequired(IdentityProviderError):
-    """Cognito asks for another step (``NEW_PASSWORD_REQUIRED``, an MFA code ...)."""
+    """Cognito asks for another step (``NEW_PASSWORD_REQUIRED``, an MFA code ...).
 
-    def __init__(self, name: str):
+    ``session`` is Cognito's ``Session`` for the answer (never logged, never in a body);
+    ``parameters`` its ``ChallengeParameters`` exactly as sent (see ``challenges``).
+    """
+
+    def __init__(self, name: str, session: str = "", parameters: dict | None = None):
         self.name = name
+        self.session = session
+        self.parameters = parameters if isinstance(parameters, dict) else {}
         super().__init__(f"Cognito asks for the {name} step")
+
+
+class CodeMismatch(IdentityProviderError):
+    """The code does not match (``CodeMismatchException``) or has expired."""
+
+
+class ChallengeExpired(IdentityProviderError):
+    """Cognito no longer knows the challenge's session (expired, used, or not its own)."""
+
+
+class AnswerRefused(IdentityProviderError):
+    """Cognito refused the answer's content; ``code`` is Cognito's error, ``message`` its
+    explanation (a password policy, a missing attribute: never a secret)."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(code)
+
+
+class AccessRefused(IdentityProviderError):
+    """Cognito refused the access token (revoked, signed out everywhere)."""
 
 
 class RateLimited(IdentityProviderError):
@@ -170,6 +218,97 @@ class CognitoIdentityProvider:
         """The managed login's ``refresh_token`` grant."""
         return self._token_endpoint({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
+    def respond(self, challenge: str, session: str, username: str, answers: dict) -> TokenSet:
+        """``RespondToAuthChallenge``: the tokens, or the next ``ChallengeRequired``.
+
+        Raises ``CodeMismatch``, ``ChallengeExpired``, ``AnswerRefused``, ``RateLimited``.
+        """
+        responses = {"USERNAME": username, **answers}
+        self._add_secret_hash(responses, username)
+        try:
+            answer = self._call(
+                "respond_to_auth_challenge",
+                ClientId=self.client_id,
+                ChallengeName=challenge,
+                Session=session,
+                ChallengeResponses=responses,
+            )
+        except CognitoRefused as error:
+            raise _answer_error(error) from None
+        return _tokens_or_challenge(answer)
+
+    def associate_software_token(
+        self, *, session: str = "", access_token: str = ""
+    ) -> tuple[str, str]:
+        """``AssociateSoftwareToken`` for a sign-in's ``session`` or a signed-in user's
+        ``access_token``: (the TOTP secret, the session to go on with, empty for a token)."""
+        arguments = {"Session": session} if session else {"AccessToken": access_token}
+        try:
+            answer = self._call("associate_software_token", **arguments)
+        except CognitoRefused as error:
+            raise _answer_error(error, session_bound=bool(session)) from None
+        secret = answer.get("SecretCode")
+        if not isinstance(secret, str) or not secret:
+            raise IdentityProviderUnavailable("no SecretCode in Cognito's answer")
+        return secret, str(answer.get("Session") or session)
+
+    def verify_software_token(self, code: str, *, session: str = "", access_token: str = "") -> str:
+        """``VerifySoftwareToken``: the authenticator's first code; the new session (empty
+        for an access token). Raises ``CodeMismatch`` for a wrong code."""
+        if not SOFTWARE_TOKEN_CODE.fullmatch(code):
+            raise CodeMismatch("not a 6-digit code")  # what VerifySoftwareToken accepts
+        arguments = {"Session": session} if session else {"AccessToken": access_token}
+        try:
+            answer = self._call("verify_software_token", UserCode=code, **arguments)
+        except CognitoRefused as error:
+            raise _answer_error(error, session_bound=bool(session)) from None
+        if answer.get("Status", "SUCCESS") != "SUCCESS":
+            raise CodeMismatch("VerifySoftwareToken did not succeed")
+        return str(answer.get("Session") or "")
+
+    def mfa_settings(self, access_token: str) -> tuple[list[str], str | None]:
+        """``GetUser``: the MFA kinds the user has on, and the preferred one (or None)."""
+        try:
+            answer = self._call("get_user", AccessToken=access_token)
+        except CognitoRefused as error:
+            raise _answer_error(error) from None
+        enabled = answer.get("UserMFASettingList") or []
+        preferred = answer.get("PreferredMfaSetting") or None
+        return (
+            [name for name in enabled if isinstance(name, str)],
+            preferred if isinstance(preferred, str) else None,
+        )
+
+    def set_totp(self, access_token: str, enabled: bool) -> None:
+        """``SetUserMFAPreference``: the authenticator app on and preferred, or off."""
+        try:
+            self._call(
+                "set_user_mfa_preference",
+                AccessToken=access_token,
+                SoftwareTokenMfaSettings={"Enabled": enabled, "PreferredMfa": enabled},
+            )
+        except CognitoRefused as error:
+            raise _answer_error(error) from None
+
+    def _call(self, operation: str, **arguments) -> dict:
+        """One Cognito operation; rate limits and network failures mapped, other errors
+        raised as ``CognitoRefused`` for the caller to map."""
+        try:
+            return getattr(self._client, operation)(**arguments)
+        except ClientError as error:
+            code = _error_code(error)
+            if code in RATE_LIMITS or _error_message(error) == PASSWORD_ATTEMPTS_EXCEEDED:
+                raise RateLimited(code) from None
+            raise CognitoRefused(code, _error_message(error)) from None
+        except ParamValidationError:
+            # botocore refused to send it (outside Cognito's documented bounds).
+            raise CognitoRefused(
+                "InvalidParameterException", "a value is outside what Cognito accepts"
+            ) from None
+        except BotoCoreError as error:
+            logger.warning("Cognito unreachable for %s: %s", operation, type(error).__name__)
+            raise IdentityProviderUnavailable(type(error).__name__) from None
+
     def _add_secret_hash(self, parameters: dict, username: str) -> None:
         if self.config.client_secret:
             parameters["SECRET_HASH"] = secret_hash(
@@ -192,15 +331,7 @@ class CognitoIdentityProvider:
         except BotoCoreError as error:
             logger.warning("Cognito unreachable for %s: %s", flow, type(error).__name__)
             raise IdentityProviderUnavailable(type(error).__name__) from None
-        result = answer.get("AuthenticationResult")
-        if not result:
-            raise ChallengeRequired(str(answer.get("ChallengeName") or "UNKNOWN"))
-        return TokenSet(
-            access_token=result["AccessToken"],
-            id_token=result.get("IdToken", ""),
-            expires_in=int(result.get("ExpiresIn", 0)),
-            refresh_token=result.get("RefreshToken", ""),
-        )
+        return _tokens_or_challenge(answer)
 
     def _token_endpoint(self, form: dict) -> TokenSet:
         auth = None
@@ -247,6 +378,45 @@ class CognitoIdentityProvider:
             expires_in=expires_in,
             refresh_token=str(body.get("refresh_token") or ""),
         )
+
+
+class CognitoRefused(IdentityProviderError):
+    """Cognito answered an operation with an error (mapped by the caller)."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(code)
+
+
+def _answer_error(error: CognitoRefused, session_bound: bool = True) -> IdentityProviderError:
+    """The exception for Cognito's refusal of a challenge answer or an MFA call."""
+    if error.code in CODE_MISMATCHES:
+        return CodeMismatch(error.code)
+    if error.code in SESSION_REFUSALS:
+        return ChallengeExpired(error.code) if session_bound else AccessRefused(error.code)
+    if error.code in ANSWER_REFUSALS:
+        return AnswerRefused(error.code, error.message[:MAX_MESSAGE_LENGTH])
+    logger.warning("Cognito refused a challenge or MFA call with %s", error.code)
+    return IdentityProviderUnavailable(error.code)
+
+
+def _tokens_or_challenge(answer: dict) -> TokenSet:
+    """The tokens of an ``InitiateAuth`` / ``RespondToAuthChallenge`` answer, or the
+    ``ChallengeRequired`` it asks for."""
+    result = answer.get("AuthenticationResult")
+    if not result:
+        raise ChallengeRequired(
+            str(answer.get("ChallengeName") or "UNKNOWN"),
+            str(answer.get("Session") or ""),
+            answer.get("ChallengeParameters"),
+        )
+    return TokenSet(
+        access_token=result["AccessToken"],
+        id_token=result.get("IdToken", ""),
+        expires_in=int(result.get("ExpiresIn", 0)),
+        refresh_token=result.get("RefreshToken", ""),
+    )
 
 
 def _error_code(error: ClientError) -> str:

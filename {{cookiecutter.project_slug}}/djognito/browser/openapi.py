@@ -19,7 +19,14 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from ..contrib.spectacular import ErrorSerializer
-from .serializers import LoginSerializer, RefreshedSerializer, SessionSerializer
+from .serializers import (
+    CodeSerializer,
+    LoginSerializer,
+    MfaSettingsSerializer,
+    RefreshedSerializer,
+    SessionSerializer,
+    TotpSetupSerializer,
+)
 
 
 class SignInErrorSerializer(serializers.Serializer):
@@ -57,6 +64,61 @@ UNTRUSTED_TOKEN = OpenApiResponse(
     ErrorSerializer, description="Cognito answered with a token this API refuses."
 )
 
+
+class ChallengeRequiredSerializer(serializers.Serializer):
+    """A step Cognito asks for (``challenge_required``), or why the answer was refused."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        help_text="challenge_required, challenge_expired, unsupported_challenge, ..."
+    )
+    challenge = serializers.CharField(
+        required=False,
+        help_text="SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, "
+        "NEW_PASSWORD_REQUIRED or MFA_SETUP",
+    )
+    parameters = serializers.DictField(
+        required=False,
+        help_text="What to show: destination (SMS_MFA, EMAIL_OTP), options (SELECT_MFA_TYPE, "
+        "MFA_SETUP), required_attributes (NEW_PASSWORD_REQUIRED), secret and otpauth_uri "
+        "(MFA_SETUP once the app is chosen).",
+    )
+
+
+class ChallengeAnswerSerializer(serializers.Serializer):
+    """The answer to the pending step: the fields it needs, by step."""
+
+    code = serializers.CharField(
+        required=False, help_text="SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, MFA_SETUP (finish)"
+    )
+    mfa = serializers.CharField(
+        required=False, help_text="SELECT_MFA_TYPE (one of options), MFA_SETUP (start)"
+    )
+    new_password = serializers.CharField(required=False, help_text="NEW_PASSWORD_REQUIRED")
+    attributes = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="NEW_PASSWORD_REQUIRED: the required_attributes",
+    )
+
+
+CHALLENGE_STEP = OpenApiResponse(
+    ChallengeRequiredSerializer,
+    description=(
+        "`challenge_required`: the next step (`challenge`, `parameters`), with the challenge "
+        "cookie; `challenge_expired`: no step is waiting (sign in again); "
+        "`unsupported_challenge`: a step this API cannot complete."
+    ),
+)
+INVALID_CODE = OpenApiResponse(
+    ErrorSerializer,
+    description="`invalid_code` (try again: it counts as a failed attempt), "
+    "`invalid_password`, `invalid_parameter`, or a malformed body.",
+)
+NOT_SIGNED_IN = OpenApiResponse(
+    ErrorSerializer, description="No valid access token in the cookie: sign in first."
+)
+
 # View (in djognito.browser.views) -> method -> its documentation.
 ENDPOINTS = {
     "LoginView": {
@@ -67,6 +129,21 @@ ENDPOINTS = {
                 200: SessionSerializer,
                 400: OpenApiResponse(description="Malformed body (the body names the fields)."),
                 401: SIGN_IN_REFUSED,
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                502: UNTRUSTED_TOKEN,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "ChallengeView": {
+        "post": extend_schema(
+            summary="Answer the step Cognito asked for at sign-in (MFA code, new password ...)",
+            request=ChallengeAnswerSerializer,
+            responses={
+                200: SessionSerializer,
+                400: INVALID_CODE,
+                401: CHALLENGE_STEP,
                 403: CSRF_REFUSED,
                 429: TOO_MANY_ATTEMPTS,
                 502: UNTRUSTED_TOKEN,
@@ -132,8 +209,10 @@ ENDPOINTS = {
 }
 
 
-def view_extension(view_name: str, methods: dict) -> type[OpenApiViewExtension]:
-    """The extension (registered on creation) documenting one view of ``browser.views``."""
+def view_extension(
+    view_name: str, methods: dict, module: str = "views"
+) -> type[OpenApiViewExtension]:
+    """The extension (registered on creation) documenting one view of ``browser.<module>``."""
 
     def view_replacement(self):
         # A subclass carries the documentation: the served view stays untouched.
@@ -144,7 +223,7 @@ def view_extension(view_name: str, methods: dict) -> type[OpenApiViewExtension]:
         f"{view_name}Schema",
         (OpenApiViewExtension,),
         {
-            "target_class": f"{__package__}.views.{view_name}",
+            "target_class": f"{__package__}.{module}.{view_name}",
             "priority": -1,
             "view_replacement": view_replacement,
         },
@@ -152,3 +231,58 @@ def view_extension(view_name: str, methods: dict) -> type[OpenApiViewExtension]:
 
 
 VIEW_EXTENSIONS = [view_extension(name, methods) for name, methods in ENDPOINTS.items()]
+
+# The authenticator self-service views (in djognito.browser.mfa).
+MFA_ENDPOINTS = {
+    "MfaView": {
+        "get": extend_schema(
+            summary="The second factors on for the signed-in user, and the preferred one",
+            responses={200: MfaSettingsSerializer, 401: NOT_SIGNED_IN, 429: TOO_MANY_ATTEMPTS},
+        )
+    },
+    "TotpView": {
+        "post": extend_schema(
+            summary="A new authenticator app secret (shown once; on after verify/)",
+            request=None,
+            responses={
+                200: TotpSetupSerializer,
+                401: NOT_SIGNED_IN,
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        ),
+        "delete": extend_schema(
+            summary="Turn the authenticator app off (within AWS_COGNITO_REAUTH_SECONDS of "
+            "signing in)",
+            request=None,
+            responses={
+                204: None,
+                401: NOT_SIGNED_IN,
+                403: OpenApiResponse(
+                    ErrorSerializer,
+                    description="`reauthentication_required` (sign in again), or no CSRF token.",
+                ),
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        ),
+    },
+    "TotpVerifyView": {
+        "post": extend_schema(
+            summary="The app's first code: the authenticator is then on and preferred",
+            request=CodeSerializer,
+            responses={
+                204: None,
+                400: INVALID_CODE,
+                401: NOT_SIGNED_IN,
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+}
+VIEW_EXTENSIONS += [
+    view_extension(name, methods, module="mfa") for name, methods in MFA_ENDPOINTS.items()
+]

@@ -115,6 +115,15 @@ SETTINGS = (
         "djognito.E116",
         whole(1, 86400),
     ),
+    # Challenges and MFA (challenges.py, mfa.py).
+    Setting(
+        "AWS_COGNITO_CHALLENGE_COOKIE",
+        "challenge_cookie",
+        "cognitoChallenge",
+        "djognito.E117",
+        read=text,
+    ),
+    Setting("AWS_COGNITO_REAUTH_SECONDS", "reauth_seconds", 300, "djognito.E118", whole(1, 86400)),
 )
 # Django settings (not variables of this package) that the browser configuration reads.
 DJANGO_SETTING_NAMES = (
@@ -204,6 +213,16 @@ def browser_problems(config: BrowserConfig) -> list[tuple[str, str]]:
         found.append(("AWS_COGNITO_REFRESH_COOKIE", problem))
     elif config.refresh_cookie == config.cognito.cookie_name:
         found.append(("AWS_COGNITO_REFRESH_COOKIE", "must differ from ACCESS_TOKEN_KEY."))
+    problem = cookie_name(config.challenge_cookie)
+    if problem:
+        found.append(("AWS_COGNITO_CHALLENGE_COOKIE", problem))
+    elif config.challenge_cookie in (config.cognito.cookie_name, config.refresh_cookie):
+        found.append(
+            (
+                "AWS_COGNITO_CHALLENGE_COOKIE",
+                "must differ from ACCESS_TOKEN_KEY and AWS_COGNITO_REFRESH_COOKIE.",
+            )
+        )
     found += table_problems(SETTINGS, config)
     for name, url in (
         ("AWS_COGNITO_LOGIN_REDIRECT_URL", config.login_redirect_url),

@@ -2,14 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from . import mfa, views
 
 app_name = "djognito"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("challenge/", views.ChallengeView.as_view(), name="challenge"),
     path("refresh/", views.RefreshView.as_view(), name="refresh"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("mfa/", mfa.MfaView.as_view(), name="mfa"),
+    path("mfa/totp/", mfa.TotpView.as_view(), name="mfa-totp"),
+    path("mfa/totp/verify/", mfa.TotpVerifyView.as_view(), name="mfa-totp-verify"),
     path("hosted/login/", views.HostedLoginView.as_view(), name="hosted-login"),
     path("hosted/callback/", views.HostedCallbackView.as_view(), name="hosted-callback"),
     path("hosted/logout/", views.HostedLogoutView.as_view(), name="hosted-logout"),

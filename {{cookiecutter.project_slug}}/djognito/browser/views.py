@@ -1,13 +1,15 @@
 """Browser sign-in endpoints: the tokens live in HttpOnly cookies, never in a body.
 
-``POST login/``, ``POST refresh/``, ``POST logout/`` (CSRF-protected like any unsafe
-request) and, when ``AWS_COGNITO_DOMAIN`` is set, the managed login: ``GET hosted/login/``,
+``POST login/``, ``POST challenge/`` (the steps Cognito asks for after the password),
+``POST refresh/``, ``POST logout/`` (CSRF-protected like any unsafe request) and, when
+``AWS_COGNITO_DOMAIN`` is set, the managed login: ``GET hosted/login/``,
 ``GET hosted/callback/``, ``GET hosted/logout/``. Every token Cognito returns is verified
 with the project's verifier before it is put in a cookie. The cookies that only these
 endpoints read are sent to the path they are mounted under, wherever that is.
 """
 
 import logging
+import re
 import time
 from urllib.parse import urlencode
 
@@ -29,9 +31,14 @@ from .. import state
 from ..authentication import BaseCognitoAuthentication
 from ..core.claims import is_client_token
 from ..errors import TokenError
-from . import cookies, idp
+from . import challenges, cookies, idp
 from .hosted import STATE_MAX_AGE_SECONDS, LoginState, code_challenge
-from .serializers import LoginSerializer, RefreshedSerializer, SessionSerializer
+from .serializers import (
+    CHALLENGE_BODIES,
+    LoginSerializer,
+    RefreshedSerializer,
+    SessionSerializer,
+)
 from .settings import browser_config, is_allowed_redirect
 from .throttles import SignInAddressThrottle, TooManyAttempts, UsernameFailures
 
@@ -44,6 +51,15 @@ HOSTED_SCOPES = "openid"
 # A longer `next` would make the state cookie one that browsers drop (over 4 KB).
 MAX_NEXT_LENGTH = 1024
 WWW_AUTHENTICATE = 'Bearer realm="api"'
+# What the browser is asked to show for each step.
+CHALLENGE_DETAILS = {
+    challenges.SOFTWARE_TOKEN_MFA: "enter the code from your authenticator app",
+    challenges.SMS_MFA: "enter the code sent by text message",
+    challenges.EMAIL_OTP: "enter the code sent by email",
+    challenges.SELECT_MFA_TYPE: "choose how to confirm the sign-in",
+    challenges.NEW_PASSWORD_REQUIRED: "choose a new password",
+    challenges.MFA_SETUP: "set up an authenticator app",
+}
 
 
 def refusal(detail: str, code: str, status_code: int = status.HTTP_401_UNAUTHORIZED, **extra):
@@ -134,6 +150,45 @@ class BrowserSessionView(GenericAPIView):
             )
         return super().handle_exception(exc)
 
+    def signed_in(self, tokens: idp.TokenSet) -> Response:
+        """200 ``{"username", "expires_in"}`` with the token cookies of a password sign-in."""
+        response = Response()
+        claims, expires_in = self.start_session(response, tokens, cookies.FROM_PASSWORD)
+        response.data = SessionSerializer(
+            {"username": claims[self.config.cognito.username_claim], "expires_in": expires_in}
+        ).data
+        return response
+
+    def challenge_required(
+        self, challenge: idp.ChallengeRequired, username: str, extra: dict | None = None
+    ) -> Response:
+        """401 ``challenge_required`` naming the step, with what the browser shows for it,
+        and the challenge cookie; 401 ``unsupported_challenge`` for a step this API does
+        not know."""
+        name = re.sub(r"[^A-Za-z0-9_]", "", challenge.name)[:64] or "UNKNOWN"
+        if name not in challenges.SUPPORTED or not challenge.session:
+            logger.warning("Cognito asked for the unsupported %s step", name)
+            response = refusal(
+                f"Cognito asks for the {name} step, which this API cannot complete; "
+                "sign in with the managed login or ask an administrator.",
+                "unsupported_challenge",
+                challenge=name,
+            )
+            cookies.clear_challenge_cookie(response, self.config, self.mount_path)
+            return response
+        parameters = {**challenges.public_parameters(name, challenge.parameters), **(extra or {})}
+        response = refusal(
+            f"Cognito asks for the {name} step: {CHALLENGE_DETAILS[name]}",
+            "challenge_required",
+            challenge=name,
+            parameters=parameters,
+        )
+        pending = cookies.ChallengeCookie(
+            challenge.session, challenges.cognito_username(username, challenge.parameters), name
+        )
+        cookies.set_challenge_cookie(response, self.config, pending, self.mount_path)
+        return response
+
     def start_session(self, response, tokens: idp.TokenSet, flow: str) -> tuple[dict, int]:
         """Verify the token the API accepts, then set the access cookie (and the refresh
         cookie when Cognito sent a refresh token); the claims and seconds left.
@@ -185,12 +240,8 @@ class LoginView(BrowserSessionView):
         except idp.RateLimited:
             return too_many_attempts(failures.window_seconds)
         except idp.ChallengeRequired as challenge:
-            return refusal(
-                f"Cognito asks for the {challenge.name} step, which this endpoint does not do; "
-                "complete it with the managed login or an administrator.",
-                "challenge_required",
-                challenge=challenge.name,
-            )
+            # The failures stay counted: a right password must not reset a code's tries.
+            return self.challenge_required(challenge, username)
         except idp.SignInRefused:
             failures.record(username)
             logger.info("sign-in refused (client %s)", request.META.get("REMOTE_ADDR", "-"))
@@ -198,11 +249,86 @@ class LoginView(BrowserSessionView):
         except idp.IdentityProviderError:
             return unavailable()
         failures.clear(username)
-        response = Response()
-        claims, expires_in = self.start_session(response, tokens, cookies.FROM_PASSWORD)
-        response.data = SessionSerializer(
-            {"username": claims[self.config.cognito.username_claim], "expires_in": expires_in}
-        ).data
+        return self.signed_in(tokens)
+
+
+class ChallengeView(BrowserSessionView):
+    """Answer the step Cognito asked for (named by the challenge cookie): the token cookies,
+    the next step, ``invalid_code`` (try again) or ``challenge_expired`` (sign in again)."""
+
+    def get_serializer_class(self):
+        # The schema's view of this endpoint; a request is validated by its pending step.
+        return CHALLENGE_BODIES[challenges.SOFTWARE_TOKEN_MFA]
+
+    def post(self, request):
+        try:
+            pending = cookies.read_challenge_cookie(request, self.config)
+        except cookies.BadChallengeCookie:
+            return self.challenge_expired()
+        body_class = CHALLENGE_BODIES.get(pending.challenge)
+        if body_class is None:
+            return self.challenge_expired()
+        serializer = body_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        failures = UsernameFailures.from_settings()
+        failures.check(pending.username)
+        try:
+            outcome = self.answer(request, pending, serializer.validated_data)
+        except idp.ChallengeRequired as challenge:
+            return self.challenge_required(challenge, pending.username)
+        except idp.CodeMismatch:
+            failures.record(pending.username)
+            return refusal(
+                "the code is not right (or has expired): try again",
+                "invalid_code",
+                status.HTTP_400_BAD_REQUEST,
+            )
+        except idp.ChallengeExpired:
+            return self.challenge_expired()
+        except idp.AnswerRefused as error:
+            code = "invalid_password" if "Password" in error.code else "invalid_parameter"
+            return refusal(error.message or "Cognito refused the answer", code, 400)
+        except idp.RateLimited:
+            return too_many_attempts(failures.window_seconds)
+        except idp.IdentityProviderError:
+            return unavailable()
+        if isinstance(outcome, Response):
+            return outcome
+        failures.clear(pending.username)
+        response = self.signed_in(outcome)
+        cookies.clear_challenge_cookie(response, self.config, self.mount_path)
+        return response
+
+    def answer(self, request, pending: cookies.ChallengeCookie, body: dict):
+        """Cognito's answer to ``body``: a ``TokenSet``, or the authenticator set-up's
+        secret (a ``Response``); raises ``ChallengeRequired`` for the next step."""
+        if pending.challenge != challenges.MFA_SETUP:
+            answers = challenges.challenge_answers(pending.challenge, body)
+            return self.provider.respond(
+                pending.challenge, pending.session, pending.username, answers
+            )
+        if "mfa" in body:
+            secret, session = self.provider.associate_software_token(session=pending.session)
+            issuer = request.get_host().rsplit(":", 1)[0]
+            setup = {
+                "secret": secret,
+                "otpauth_uri": challenges.otpauth_uri(secret, pending.username, issuer),
+            }
+            return self.challenge_required(
+                idp.ChallengeRequired(challenges.MFA_SETUP, session), pending.username, setup
+            )
+        session = self.provider.verify_software_token(body["code"], session=pending.session)
+        return self.provider.respond(
+            challenges.MFA_SETUP, session or pending.session, pending.username, {}
+        )
+
+    def challenge_expired(self) -> Response:
+        """401 ``challenge_expired``; the challenge cookie is cleared."""
+        response = refusal(
+            "no sign-in step is waiting (expired or never started): sign in again",
+            "challenge_expired",
+        )
+        cookies.clear_challenge_cookie(response, self.config, self.mount_path)
         return response
 
 
