@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 {%- endif %}
 {%- if cookiecutter.browser_sessions == 'y' %}
 
-from api.pages import QrCodeView, SignInPageView
+from api.pages import SignInPageView
 {%- endif %}
 
 # The API's own endpoints come first: they are resolved on every call.
@@ -18,7 +18,6 @@ urlpatterns = [
 {%- endif %}
 {%- if cookiecutter.browser_sessions == 'y' %}
     path("api/auth/", include("djognito.browser.urls")),
-    path("sign-in/qr-code/", QrCodeView.as_view(), name="sign-in-qr-code"),
     path("", SignInPageView.as_view(), name="sign-in-page"),
 {%- endif %}
 ]

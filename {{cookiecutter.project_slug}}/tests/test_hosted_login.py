@@ -206,6 +206,8 @@ def test_the_hosted_sign_out_ends_the_sign_in_like_logout(oauth_server, browser,
 
 
 def test_a_client_token_from_the_callback_is_no_session(oauth_server, browser, settings):
+    if settings.AWS_COGNITO_TOKEN_USE != "access":
+        pytest.skip("client-credentials tokens are access tokens")
     oauth_server.client_tokens = True
     callback, _ = start(browser)
     response = browser.get(callback)

@@ -119,6 +119,10 @@ def test_a_detached_emulator_is_found_and_stopped_without_proc(proc_hidden):
     server = ChildProcess([*SLEEPER, *emulator_arguments], name="emulator", detached=True).start()
     try:
         assert is_running(server.pid)
+        # The command line reads empty while the child is still exec'ing its interpreter.
+        deadline = time.monotonic() + 5
+        while not command_line(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert "moto" in command_line(server.pid)
         stop_pid(server.pid, group=True)
         server.process.wait(10)

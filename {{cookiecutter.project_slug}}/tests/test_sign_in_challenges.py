@@ -605,15 +605,15 @@ def test_the_code_helper_matches_rfc_6238():
 
 def test_the_qr_code_is_an_svg_made_here_for_otpauth_uris_only(browser):
     uri = challenges.otpauth_uri(TOTP_SECRET, "ana", "example.test")
-    made = post(browser, "/sign-in/qr-code/", {"text": uri})
+    made = post(browser, "/api/sign-in/qr-code/", {"text": uri})
     assert made.status_code == 200
     assert made["Content-Type"] == "image/svg+xml"
     assert made.content.startswith(b"<svg")
     assert "no-store" in made["Cache-Control"]
     for body in ({"text": "https://evil.example/"}, {"text": 5}, [1], {"text": uri * 20}):
-        assert post(browser, "/sign-in/qr-code/", body).status_code == 400
-    assert post(browser, "/sign-in/qr-code/", {"text": uri}, csrf=False).status_code == 403
-    assert browser.get("/sign-in/qr-code/").status_code == 405
+        assert post(browser, "/api/sign-in/qr-code/", body).status_code == 400
+    assert post(browser, "/api/sign-in/qr-code/", {"text": uri}, csrf=False).status_code == 403
+    assert browser.get("/api/sign-in/qr-code/").status_code == 405
 
 
 # --- make cognito-local's users who meet a step -------------------------------------------

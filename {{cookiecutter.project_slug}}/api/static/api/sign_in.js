@@ -66,7 +66,7 @@ function codeField() {
 }
 
 async function showQrCode(uri) {
-  const answer = await fetch("/sign-in/qr-code/", {
+  const answer = await fetch("/api/sign-in/qr-code/", {
     method: "POST",
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRFToken": await csrfToken() },
