@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from ..contrib.spectacular import ErrorSerializer
 from .serializers import LoginSerializer, RefreshedSerializer, SessionSerializer
+from .views import MAX_NEXT_LENGTH
 
 
 class SignInErrorSerializer(serializers.Serializer):
@@ -56,6 +57,43 @@ TOO_MANY_ATTEMPTS = OpenApiResponse(
 UNTRUSTED_TOKEN = OpenApiResponse(
     ErrorSerializer, description="Cognito answered with a token this API refuses."
 )
+HOSTED_NOT_CONFIGURED = OpenApiResponse(
+    ErrorSerializer, description="The managed login is not configured (`AWS_COGNITO_DOMAIN`)."
+)
+
+# What ``settings.is_allowed_redirect`` lets through without an allowed origin: a path on
+# this site ("/..."), never protocol-relative ("//host"), without backslash, tab or line
+# break; or nothing (the default applies).
+LOCAL_PATH_PATTERN = r"^(?:/(?!/)[^\\\t\r\n]*)?$"
+NEXT_PARAMETER = OpenApiParameter(
+    "next",
+    {"type": "string", "pattern": LOCAL_PATH_PATTERN, "maxLength": MAX_NEXT_LENGTH},
+    description=(
+        "Where to land after signing in: a path on this site (`/...`, not `//...`), at most "
+        f"{MAX_NEXT_LENGTH} characters; a URL on an origin of `DJANGO_CORS_ALLOWED_ORIGINS` "
+        "is accepted too. Anything else is refused (400). Absent or empty: "
+        "`AWS_COGNITO_LOGIN_REDIRECT_URL`."
+    ),
+)
+CALLBACK_PARAMETERS = [
+    OpenApiParameter(
+        "code",
+        {"type": "string", "minLength": 1},
+        required=True,
+        description="The authorization code the managed login sends back.",
+    ),
+    OpenApiParameter(
+        "state",
+        {"type": "string", "minLength": 1},
+        required=True,
+        description="The state this browser's sign-in started with (checked against its cookie).",
+    ),
+    OpenApiParameter(
+        "error",
+        str,
+        description="Sent by the managed login instead of `code` when it did not sign in (400).",
+    ),
+]
 
 # View (in djognito.browser.views) -> method -> its documentation.
 ENDPOINTS = {
@@ -98,10 +136,11 @@ ENDPOINTS = {
     "HostedLoginView": {
         "get": extend_schema(
             summary="Go to the managed login (PKCE)",
-            parameters=[OpenApiParameter("next", str, description="A path to land on afterwards.")],
+            parameters=[NEXT_PARAMETER],
             responses={
                 302: REDIRECT,
-                400: OpenApiResponse(description="`next` refused."),
+                400: OpenApiResponse(description="`next` refused (the body says why)."),
+                404: HOSTED_NOT_CONFIGURED,
                 429: TOO_MANY_ATTEMPTS,
             },
         )
@@ -109,13 +148,17 @@ ENDPOINTS = {
     "HostedCallbackView": {
         "get": extend_schema(
             summary="The managed login's redirect back: sets the cookies",
-            parameters=[OpenApiParameter("code", str), OpenApiParameter("state", str)],
+            parameters=CALLBACK_PARAMETERS,
             responses={
                 302: REDIRECT,
                 400: OpenApiResponse(
                     SignInErrorSerializer,
-                    description="Missing, forged or expired state; code refused.",
+                    description=(
+                        "The managed login sent `error`; missing, forged or expired state; "
+                        "code refused."
+                    ),
                 ),
+                404: HOSTED_NOT_CONFIGURED,
                 429: TOO_MANY_ATTEMPTS,
                 502: UNTRUSTED_TOKEN,
                 503: IDP_UNAVAILABLE,
@@ -126,7 +169,12 @@ ENDPOINTS = {
         "post": extend_schema(
             summary="Sign out here and at the managed login (the sign-in revoked as by logout)",
             request=None,
-            responses={302: REDIRECT, 403: CSRF_REFUSED, 429: TOO_MANY_ATTEMPTS},
+            responses={
+                302: REDIRECT,
+                403: CSRF_REFUSED,
+                404: HOSTED_NOT_CONFIGURED,
+                429: TOO_MANY_ATTEMPTS,
+            },
         )
     },
 }
