@@ -13,6 +13,7 @@ OPENAPI_FILES = [
     "djognito/contrib/spectacular.py",
     "djognito/browser/openapi.py",
     "tests/test_openapi.py",
+    "tests/test_schema_conformance.py",
 ]
 
 # Files that belong to the browser sessions option only: the module's part, with the two

@@ -61,6 +61,7 @@ def test_openapi_files_follow_the_option(bake, docs):
     openapi_files = [
         project / "api" / "schema.py",
         project / "tests" / "test_openapi.py",
+        project / "tests" / "test_schema_conformance.py",
         project / "djognito" / "contrib" / "spectacular.py",
         project / "djognito" / "browser" / "openapi.py",
     ]

@@ -1,12 +1,38 @@
 """Serializers of the sample API."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from .models import Note
 
 
+class StrictCharField(serializers.CharField):
+    """A ``CharField`` that takes its input as sent: a number or a boolean is refused (400
+    "Not a valid string.") rather than stored as text (``{"text": 0}``, ``{"text": 1e400}``),
+    and ``max_length`` counts the characters sent, before whitespace is trimmed, as the
+    schema's ``maxLength`` does."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+# Surrounding whitespace is trimmed, so a note of only whitespace is blank and refused, as a
+# blank form field is. The schema says so with this pattern: a character that is not
+# whitespace as Python counts it (``str.isspace`` also counts the separators U+001C to
+# U+001F, which the ``\s`` of JSON Schema validators leaves out).
+HAS_NON_SPACE = RegexValidator(r"[^\s\x1c-\x1f]", message="This field may not be blank.")
+
+
 class NoteSerializer(serializers.ModelSerializer):
     """A note as the API shows it; the owner is set from the token, never from input."""
+
+    text = StrictCharField(
+        max_length=Note._meta.get_field("text").max_length, validators=[HAS_NON_SPACE]
+    )
 
     class Meta:
         model = Note

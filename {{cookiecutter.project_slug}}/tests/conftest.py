@@ -47,6 +47,7 @@ TIER_OF_MODULE = {
     "test_warm_start": "e2e",
 {%- if cookiecutter.openapi_docs == 'y' %}
     "test_openapi": "app",
+    "test_schema_conformance": "app",
 {%- endif %}
 {%- if cookiecutter.browser_sessions == 'y' %}
     "test_browser": "e2e",

@@ -1,5 +1,7 @@
 """The OpenAPI schema: valid, warning-free, served, and describing how to authenticate."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -94,4 +96,42 @@ def test_a_stale_cookie_does_not_lock_the_docs(api_client, settings):
     api_client.cookies[settings.ACCESS_TOKEN_KEY] = "garbage"
     assert api_client.get("/api/schema/").status_code == 200
     assert api_client.get("/api/docs/").status_code == 200
+
+
+def query_parameters(schema, path):
+    """The query parameters of ``GET path``, by name."""
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return {parameter["name"]: parameter for parameter in parameters if parameter["in"] == "query"}
+
+
+def test_the_callback_requires_code_and_state(schema):
+    parameters = query_parameters(schema, "/api/auth/hosted/callback/")
+    assert parameters["code"]["required"] and parameters["state"]["required"]
+    assert not parameters["error"].get("required", False)
+
+
+def test_next_is_documented_as_a_local_path(schema):
+    next_parameter = query_parameters(schema, "/api/auth/hosted/login/")["next"]
+    assert next_parameter["schema"]["maxLength"] == 1024
+    pattern = re.compile(next_parameter["schema"]["pattern"])
+    assert all(pattern.search(url) for url in ["", "/", "/after/?tab=1"])
+    assert not any(pattern.search(url) for url in ["//evil.example", "/\\evil", "after/"])
+    assert "DJANGO_CORS_ALLOWED_ORIGINS" in next_parameter["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "calls_cognito"),
+    [
+        ("/api/auth/login/", "post", True),
+        ("/api/auth/refresh/", "post", True),
+        ("/api/auth/logout/", "post", False),
+        ("/api/auth/hosted/login/", "get", False),
+        ("/api/auth/hosted/callback/", "get", True),
+        ("/api/auth/hosted/logout/", "post", False),
+    ],
+)
+def test_sign_in_endpoints_document_limits_and_cognito_outages(schema, path, method, calls_cognito):
+    responses = schema["paths"][path][method]["responses"]
+    assert "429" in responses
+    assert ("503" in responses) == calls_cognito
 {%- endif %}

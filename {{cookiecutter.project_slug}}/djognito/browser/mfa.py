@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from ..authentication import BaseCognitoAuthentication
 from . import challenges, idp
-from .serializers import CodeSerializer, MfaSettingsSerializer, TotpSetupSerializer
+from .serializers import AuthenticatorCodeSerializer, MfaSettingsSerializer, TotpSetupSerializer
 from .throttles import UsernameFailures
 from .views import WWW_AUTHENTICATE, BrowserSessionView, refusal, too_many_attempts, unavailable
 
@@ -108,7 +108,7 @@ class TotpView(SignedInView):
 class TotpVerifyView(SignedInView):
     """The first code from the authenticator app: it is then on and preferred."""
 
-    serializer_class = CodeSerializer
+    serializer_class = AuthenticatorCodeSerializer
 
     def post(self, request):
         serializer = self.get_serializer(data=request.data)

@@ -20,13 +20,14 @@ from rest_framework import serializers
 
 from ..contrib.spectacular import ErrorSerializer
 from .serializers import (
-    CodeSerializer,
+    AuthenticatorCodeSerializer,
     LoginSerializer,
     MfaSettingsSerializer,
     RefreshedSerializer,
     SessionSerializer,
     TotpSetupSerializer,
 )
+from .views import MAX_NEXT_LENGTH
 
 
 class SignInErrorSerializer(serializers.Serializer):
@@ -63,6 +64,43 @@ TOO_MANY_ATTEMPTS = OpenApiResponse(
 UNTRUSTED_TOKEN = OpenApiResponse(
     ErrorSerializer, description="Cognito answered with a token this API refuses."
 )
+HOSTED_NOT_CONFIGURED = OpenApiResponse(
+    ErrorSerializer, description="The managed login is not configured (`AWS_COGNITO_DOMAIN`)."
+)
+
+# What ``settings.is_allowed_redirect`` lets through without an allowed origin: a path on
+# this site ("/..."), never protocol-relative ("//host"), without backslash, tab or line
+# break; or nothing (the default applies).
+LOCAL_PATH_PATTERN = r"^(?:/(?!/)[^\\\t\r\n]*)?$"
+NEXT_PARAMETER = OpenApiParameter(
+    "next",
+    {"type": "string", "pattern": LOCAL_PATH_PATTERN, "maxLength": MAX_NEXT_LENGTH},
+    description=(
+        "Where to land after signing in: a path on this site (`/...`, not `//...`), at most "
+        f"{MAX_NEXT_LENGTH} characters; a URL on an origin of `DJANGO_CORS_ALLOWED_ORIGINS` "
+        "is accepted too. Anything else is refused (400). Absent or empty: "
+        "`AWS_COGNITO_LOGIN_REDIRECT_URL`."
+    ),
+)
+CALLBACK_PARAMETERS = [
+    OpenApiParameter(
+        "code",
+        {"type": "string", "minLength": 1},
+        required=True,
+        description="The authorization code the managed login sends back.",
+    ),
+    OpenApiParameter(
+        "state",
+        {"type": "string", "minLength": 1},
+        required=True,
+        description="The state this browser's sign-in started with (checked against its cookie).",
+    ),
+    OpenApiParameter(
+        "error",
+        str,
+        description="Sent by the managed login instead of `code` when it did not sign in (400).",
+    ),
+]
 
 
 class ChallengeRequiredSerializer(serializers.Serializer):
@@ -110,10 +148,11 @@ CHALLENGE_STEP = OpenApiResponse(
         "`unsupported_challenge`: a step this API cannot complete."
     ),
 )
+# No one schema: a refused code is {"detail", "code"}, a malformed body names its fields.
 INVALID_CODE = OpenApiResponse(
-    ErrorSerializer,
     description="`invalid_code` (try again: it counts as a failed attempt), "
-    "`invalid_password`, `invalid_parameter`, or a malformed body.",
+    '`invalid_password`, `invalid_parameter` (each `{"detail", "code"}`), or a '
+    "malformed body (the body names the fields)."
 )
 NOT_SIGNED_IN = OpenApiResponse(
     ErrorSerializer, description="No valid access token in the cookie: sign in first."
@@ -175,10 +214,11 @@ ENDPOINTS = {
     "HostedLoginView": {
         "get": extend_schema(
             summary="Go to the managed login (PKCE)",
-            parameters=[OpenApiParameter("next", str, description="A path to land on afterwards.")],
+            parameters=[NEXT_PARAMETER],
             responses={
                 302: REDIRECT,
-                400: OpenApiResponse(description="`next` refused."),
+                400: OpenApiResponse(description="`next` refused (the body says why)."),
+                404: HOSTED_NOT_CONFIGURED,
                 429: TOO_MANY_ATTEMPTS,
             },
         )
@@ -186,13 +226,17 @@ ENDPOINTS = {
     "HostedCallbackView": {
         "get": extend_schema(
             summary="The managed login's redirect back: sets the cookies",
-            parameters=[OpenApiParameter("code", str), OpenApiParameter("state", str)],
+            parameters=CALLBACK_PARAMETERS,
             responses={
                 302: REDIRECT,
                 400: OpenApiResponse(
                     SignInErrorSerializer,
-                    description="Missing, forged or expired state; code refused.",
+                    description=(
+                        "The managed login sent `error`; missing, forged or expired state; "
+                        "code refused."
+                    ),
                 ),
+                404: HOSTED_NOT_CONFIGURED,
                 429: TOO_MANY_ATTEMPTS,
                 502: UNTRUSTED_TOKEN,
                 503: IDP_UNAVAILABLE,
@@ -203,7 +247,12 @@ ENDPOINTS = {
         "post": extend_schema(
             summary="Sign out here and at the managed login (the sign-in revoked as by logout)",
             request=None,
-            responses={302: REDIRECT, 403: CSRF_REFUSED, 429: TOO_MANY_ATTEMPTS},
+            responses={
+                302: REDIRECT,
+                403: CSRF_REFUSED,
+                404: HOSTED_NOT_CONFIGURED,
+                429: TOO_MANY_ATTEMPTS,
+            },
         )
     },
 }
@@ -237,7 +286,12 @@ MFA_ENDPOINTS = {
     "MfaView": {
         "get": extend_schema(
             summary="The second factors on for the signed-in user, and the preferred one",
-            responses={200: MfaSettingsSerializer, 401: NOT_SIGNED_IN, 429: TOO_MANY_ATTEMPTS},
+            responses={
+                200: MfaSettingsSerializer,
+                401: NOT_SIGNED_IN,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
         )
     },
     "TotpView": {
@@ -271,7 +325,7 @@ MFA_ENDPOINTS = {
     "TotpVerifyView": {
         "post": extend_schema(
             summary="The app's first code: the authenticator is then on and preferred",
-            request=CodeSerializer,
+            request=AuthenticatorCodeSerializer,
             responses={
                 204: None,
                 400: INVALID_CODE,

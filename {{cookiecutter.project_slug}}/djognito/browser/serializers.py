@@ -45,6 +45,12 @@ class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=MAX_CODE_LENGTH, write_only=True)
 
 
+class AuthenticatorCodeSerializer(serializers.Serializer):
+    """The six digits an authenticator app shows (what ``VerifySoftwareToken`` accepts)."""
+
+    code = serializers.RegexField(r"^[0-9]{6}\Z", max_length=6, write_only=True)
+
+
 class NewPasswordSerializer(serializers.Serializer):
     """The new password of ``NEW_PASSWORD_REQUIRED``, with the attributes the pool needs
     (``parameters.required_attributes``)."""
