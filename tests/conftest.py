@@ -35,13 +35,10 @@ def _project_processes():
 processes = _project_processes()
 
 
-# Each baked suite runs on two workers (pytest-xdist in the project's requirements), a test
-# module per worker so that module fixtures (emulator, servers) start once. Its slowest
-# tests show in the output a failure prints.
-BAKED_SUITE = (
-    *("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope"),
-    "--durations=10",
-)
+# Each baked suite runs in one process: the template's own workers already keep both cores
+# busy, and a second worker per bake would start everything its session shares (Django,
+# the emulator, keys) once more. Its slowest tests show in the output a failure prints.
+BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=10")
 
 
 def postgresql_available() -> bool:
@@ -90,9 +87,12 @@ def shared_venv(project: Path) -> Path:
         digest.update((project / name).read_bytes())
     venv = VENVS / digest.hexdigest()[:16]
     VENVS.mkdir(parents=True, exist_ok=True)
+    # The uv of the template's own virtualenv, if it has one: no bake installs its own.
+    uv = Path(sys.executable).with_name("uv")
     with open(VENVS / f"{venv.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        run(project, "make", "install", f"VENV={venv}", f"PYTHON={sys.executable}")
+        options = [f"VENV={venv}", f"PYTHON={sys.executable}", *([f"UV={uv}"] * uv.is_file())]
+        run(project, "make", "install", *options)
     return venv
 
 

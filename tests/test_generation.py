@@ -54,16 +54,12 @@ SUITE_RUN_ON_POSTGRESQL = {"access-docs"} if postgresql_available() else set()
 
 
 def suite_selection(combination: str) -> tuple[str, ...]:
-    """The pytest arguments that pick ``combination``'s tiers (none: the whole suite).
-
-    Some tiers only run in one process (``-n 0``): in-process tests keep a core busy, so a
-    second worker would only add its start-up while the template's workers fill both cores.
-    """
+    """The pytest arguments that pick ``combination``'s tiers (none: the whole suite)."""
     requested = os.environ.get(TIERS_VARIABLE, "")
     if requested not in ("", WHOLE_SUITE):
         raise ValueError(f"{TIERS_VARIABLE}={requested!r}: expected {WHOLE_SUITE!r} or unset")
     tiers = WHOLE_SUITE if requested else SUITE_TIERS[combination]
-    return () if tiers == WHOLE_SUITE else ("-m", tiers, "-n", "0")
+    return () if tiers == WHOLE_SUITE else ("-m", tiers)
 
 
 LEFTOVER_TAG = re.compile(r"{{\s*cookiecutter\.|{%-?\s|cookiecutter\.")
