@@ -35,10 +35,13 @@ def _project_processes():
 processes = _project_processes()
 
 
-# Each baked suite runs in one process: the template's own workers already keep both cores
-# busy, and a second worker per bake would start everything its session shares (Django,
-# the emulator, keys) once more. Its slowest tests show in the output a failure prints.
+# A baked suite, its slowest tests shown in the output a failure prints. The tiers of a bake
+# run in one process (the template's own workers keep both cores busy; a second worker
+# would start all that a session shares, Django, the emulator and keys, once more). A whole
+# suite, one of the longest tests here, runs on two workers, a test module each so that
+# module fixtures (servers) start once.
 BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=10")
+ON_TWO_WORKERS = ("-n", "2", "--dist", "loadscope")
 
 
 def postgresql_available() -> bool:
@@ -114,9 +117,9 @@ def bake(cookies):
 SLOW_TESTS = {
     "tests/test_postgres.py::test_the_baked_suite_passes_on_a_throwaway_postgresql": 70,
     "tests/test_generation.py::test_bake_passes_its_own_checks[nobrowser-docs]": 55,
-    "tests/test_generation.py::test_bake_passes_its_own_checks[custom-names]": 35,
-    "tests/test_generation.py::test_bake_passes_its_own_checks[id-docs]": 25,
-    "tests/test_demo.py::test_demo_walks_through_the_api_and_stops_everything": 20,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[custom-names]": 22,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[id-docs]": 22,
+    "tests/test_demo.py::test_demo_walks_through_the_api_and_stops_everything": 16,
     "tests/test_generation.py::test_bake_passes_its_own_checks[access-nodocs]": 10,
     "tests/test_generation.py::test_bake_passes_its_own_checks[nobrowser-nodocs]": 10,
     "tests/test_generation.py::test_bake_passes_its_own_checks[id-nodocs]": 10,
