@@ -35,13 +35,13 @@ def _project_processes():
 processes = _project_processes()
 
 
-# Each baked suite runs on two workers (pytest-xdist in the project's requirements), a test
-# module per worker so that module fixtures (emulator, servers) start once. Its slowest
-# tests show in the output a failure prints.
-BAKED_SUITE = (
-    *("-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope"),
-    "--durations=10",
-)
+# A baked suite, its slowest tests shown in the output a failure prints. The tiers of a bake
+# run in one process (the template's own workers keep both cores busy; a second worker
+# would start all that a session shares, Django, the emulator and keys, once more). A whole
+# suite, one of the longest tests here, runs on two workers, a test module each so that
+# module fixtures (servers) start once.
+BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=10")
+ON_TWO_WORKERS = ("-n", "2", "--dist", "loadscope")
 
 
 def postgresql_available() -> bool:
@@ -90,9 +90,12 @@ def shared_venv(project: Path) -> Path:
         digest.update((project / name).read_bytes())
     venv = VENVS / digest.hexdigest()[:16]
     VENVS.mkdir(parents=True, exist_ok=True)
+    # The uv of the template's own virtualenv, if it has one: no bake installs its own.
+    uv = Path(sys.executable).with_name("uv")
     with open(VENVS / f"{venv.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        run(project, "make", "install", f"VENV={venv}", f"PYTHON={sys.executable}")
+        options = [f"VENV={venv}", f"PYTHON={sys.executable}", *([f"UV={uv}"] * uv.is_file())]
+        run(project, "make", "install", *options)
     return venv
 
 
@@ -114,9 +117,9 @@ def bake(cookies):
 SLOW_TESTS = {
     "tests/test_postgres.py::test_the_baked_suite_passes_on_a_throwaway_postgresql": 70,
     "tests/test_generation.py::test_bake_passes_its_own_checks[nobrowser-docs]": 55,
-    "tests/test_generation.py::test_bake_passes_its_own_checks[custom-names]": 35,
-    "tests/test_generation.py::test_bake_passes_its_own_checks[id-docs]": 25,
-    "tests/test_demo.py::test_demo_walks_through_the_api_and_stops_everything": 20,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[custom-names]": 22,
+    "tests/test_generation.py::test_bake_passes_its_own_checks[id-docs]": 22,
+    "tests/test_demo.py::test_demo_walks_through_the_api_and_stops_everything": 16,
     "tests/test_generation.py::test_bake_passes_its_own_checks[access-nodocs]": 10,
     "tests/test_generation.py::test_bake_passes_its_own_checks[nobrowser-nodocs]": 10,
     "tests/test_generation.py::test_bake_passes_its_own_checks[id-nodocs]": 10,

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BAKED_SUITE, BASE_ANSWERS, postgresql_available, run, shared_venv
+from .conftest import (
+    BAKED_SUITE,
+    BASE_ANSWERS,
+    ON_TWO_WORKERS,
+    postgresql_available,
+    run,
+    shared_venv,
+)
 
 SUPPORTED = {
     "access-docs": {"token_use": "access", "openapi_docs": "y"},
@@ -37,9 +44,9 @@ SUITE_TIERS = {
     "nobrowser-docs": WHOLE_SUITE,
     # id tokens: what the verifier, claims, users and permissions accept, and the app's views.
     "id-docs": "library or app",
-    # Cookie, admin group, resource server and pool names: settings, claims, the app's
-    # permissions, and the seeding scripts (the admin group and the reports scope in moto).
-    "custom-names": "library or app or tooling",
+    # Cookie, admin group, resource server and pool names: settings, claims, scopes and the
+    # app's permissions.
+    "custom-names": "library or app",
     # Docs off: the URLs, the sample app's schema module and its public paths change (id
     # tokens reach the library as in id-docs, no browser sessions as in nobrowser-docs).
     "access-nodocs": "app",
@@ -74,16 +81,12 @@ def post_gen_hook():
 
 
 def suite_selection(combination: str) -> tuple[str, ...]:
-    """The pytest arguments that pick ``combination``'s tiers (none: the whole suite).
-
-    Some tiers only run in one process (``-n 0``): in-process tests keep a core busy, so a
-    second worker would only add its start-up while the template's workers fill both cores.
-    """
+    """The pytest arguments that pick ``combination``'s tiers, or run its whole suite."""
     requested = os.environ.get(TIERS_VARIABLE, "")
     if requested not in ("", WHOLE_SUITE):
         raise ValueError(f"{TIERS_VARIABLE}={requested!r}: expected {WHOLE_SUITE!r} or unset")
     tiers = WHOLE_SUITE if requested else SUITE_TIERS[combination]
-    return () if tiers == WHOLE_SUITE else ("-m", tiers, "-n", "0")
+    return ON_TWO_WORKERS if tiers == WHOLE_SUITE else ("-m", tiers)
 
 
 LEFTOVER_TAG = re.compile(r"{{\s*cookiecutter\.|{%-?\s|cookiecutter\.")

@@ -33,8 +33,7 @@ JSON_VALUES = st.recursive(
 )
 
 PROPERTY_SETTINGS = settings(
-    # Each example is two requests (and for most an RSA signature); the exhaustive
-    # one-edit check below covers the neighbourhood of a real token without Hypothesis.
+    # Each example is two requests, most also an RSA signature: 100 per property and run.
     max_examples=100,
     deadline=None,
     database=None,
