@@ -1,8 +1,8 @@
 """The OpenAPI schema: valid, warning-free, served, and describing how to authenticate."""
 
-import re
+{% if cookiecutter.browser_sessions == 'y' %}import re
 
-import pytest
+{% endif %}import pytest
 from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,15 @@ allows must be accepted, input it forbids refused (4xx). A failure here means th
 schema is wrong: fix one of them rather than leaving the operation out.
 """
 
+import contextlib
 import os
 
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -30,6 +33,22 @@ from scripts.ports import free_port
 {%- endif %}
 
 pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def connections_kept_open():
+    """The WSGI handler closes database connections when a request ends; inside a test's
+    transaction (PostgreSQL runs) that would close the test's own connection. Django's test
+    client keeps them open the same way (and reconnects the receivers after each request, so
+    this wraps the calls themselves)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
 
 # Generated input only: the callers' credentials are the ones below, never random ones.
 CONFIG = schemathesis.Config.from_dict({"generation": {"with-security-parameters": False}})
@@ -142,9 +161,10 @@ def checks_for(operation: str) -> list:
 )
 def test_every_answer_is_the_documented_one(case, caller, credentials):
     headers, cookies = credentials(caller)
-    case.call_and_validate(
-        headers=headers, cookies=cookies, checks=checks_for(case.operation.label)
-    )
+    with connections_kept_open():
+        case.call_and_validate(
+            headers=headers, cookies=cookies, checks=checks_for(case.operation.label)
+        )
 {%- if cookiecutter.browser_sessions == 'y' %}
 
 
