@@ -130,6 +130,8 @@ FALSE_POSITIVES = {
     "GET /api/auth/hosted/callback/": [positive_data_acceptance],
 }
 {%- else %}
+
+
 SERVER_ERROR_CHECK = not_a_server_error
 FALSE_POSITIVES = {}
 {%- endif %}
