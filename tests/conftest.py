@@ -35,13 +35,10 @@ def _project_processes():
 processes = _project_processes()
 
 
-# A baked suite, its slowest tests shown in the output a failure prints. The tiers of a bake
-# run in one process (the template's own workers keep both cores busy; a second worker
-# would start all that a session shares, Django, the emulator and keys, once more). A whole
-# suite, one of the longest tests here, runs on two workers, a test module each so that
-# module fixtures (servers) start once.
+# A baked suite, its slowest tests shown in the output a failure prints. It runs in one
+# process: the template's own workers keep both cores busy, and a second worker per bake
+# would start all that a session shares (Django, the emulator, keys) once more.
 BAKED_SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=10")
-ON_TWO_WORKERS = ("-n", "2", "--dist", "loadscope")
 
 
 def postgresql_available() -> bool:

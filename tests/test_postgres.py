@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BAKED_SUITE, ON_TWO_WORKERS, postgresql_available, processes, run, shared_venv
+from .conftest import BAKED_SUITE, postgresql_available, processes, run, shared_venv
 from .test_generation import SUPPORTED
 
 pytestmark = pytest.mark.skipif(
@@ -19,8 +19,7 @@ def test_the_baked_suite_passes_on_a_throwaway_postgresql(bake):
     project = bake(**SUPPORTED["access-docs"])  # whose suite test_generation leaves to this test
     venv = shared_venv(project)
     python = str(venv / "bin" / "python")
-    suite = (*BAKED_SUITE, *ON_TWO_WORKERS, "-rap")
-    out = run(project, python, "-m", "scripts.postgres", "--", python, *suite).stdout
+    out = run(project, python, "-m", "scripts.postgres", "--", python, *BAKED_SUITE, "-rap").stdout
     started = re.search(r"^PostgreSQL \d+\.\d+ \(pid (\d+)\) in (/\S+)$", out, re.M)
     assert started, out[:2000]
     pid, folder = int(started.group(1)), Path(started.group(2))
