@@ -7,12 +7,8 @@ set-up with its QR code), read the groups, write a note, refresh, sign out. A se
 ``DJANGO_CORS_ALLOWED_ORIGINS``, blocked by the browser otherwise.
 """
 
-import shutil
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -22,31 +18,22 @@ from scripts.moto_server import TOTP_SECRET
 from scripts.ports import free_port
 from scripts.seed import emulator_client, seed
 
-from .processes import PROJECT, ApiServer, server_environment
+from .browser import (
+    CHROMIUM_MISSING,
+    EXPECT_TIMEOUT_MS,
+    chromium_path,
+    launched_chromium,
+    served_project,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 REGION = "eu-west-3"  # its own pool on the shared emulator
-# Under a loaded machine a page may take a while; expect() waits, it never sleeps.
-expect.set_options(timeout=20_000)
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
-if not CHROMIUM.is_file() and not shutil.which("chromium"):
-    pytest.skip(
-        "Chromium is not installed: `bash scripts/ensure-system-packages.sh chromium` "
-        "(make test does it) installs Debian's package.",
-        allow_module_level=True,
-    )
+if not chromium_path():
+    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
 
 class FrontEnd:
@@ -105,47 +92,18 @@ def allowed_front_end_port():
 
 @pytest.fixture(scope="module")
 def site(cognito, allowed_front_end_port, tmp_path_factory):
-    """gunicorn serving the project as `make cognito-local && make serve` would locally
-    (DEBUG on, as in a generated .env: static files come from the apps, no collectstatic)."""
+    """gunicorn serving the project as locally, with one front-end origin allowed."""
     folder = tmp_path_factory.mktemp("browser")
-    environment = server_environment(
-        folder,
-        # As in a generated .env: plain http on 127.0.0.1, so cookies are not Secure.
-        DJANGO_DEBUG="on",
-        DJANGO_CORS_ALLOWED_ORIGINS=f"http://127.0.0.1:{allowed_front_end_port}",
-        ACCESS_TOKEN_KEY=settings.ACCESS_TOKEN_KEY,
-        COGNITO_ADMIN_GROUP=settings.COGNITO_ADMIN_GROUP,
-        AWS_COGNITO_REGION=cognito.region,
-        AWS_COGNITO_USER_POOL_ID=cognito.pool_id,
-        AWS_COGNITO_APP_CLIENT_ID=cognito.client_id,
-        AWS_COGNITO_TOKEN_USE=settings.AWS_COGNITO_TOKEN_USE,
-        AWS_COGNITO_JWKS_URL=cognito.jwks_url,
-        AWS_COGNITO_ENDPOINT_URL=cognito.endpoint_url,
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-        cwd=PROJECT,
-        env=environment,
-        check=True,
-    )
-    with ApiServer(environment, folder / "gunicorn.log") as server:
+    allowed = f"http://127.0.0.1:{allowed_front_end_port}"
+    with served_project(cognito, folder, DJANGO_CORS_ALLOWED_ORIGINS=allowed) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    """One browser for all the browser tests (they all live in this module).
-
-    Not session-wide: Playwright's sync API keeps an event loop in this thread while it
-    runs, and Django refuses database work from a thread with a running loop.
-    """
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM if CHROMIUM.is_file() else shutil.which("chromium")),
-            args=CHROMIUM_ARGS,
-        )
+    """One browser for the tests of this module."""
+    with launched_chromium(playwright_api) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -165,11 +123,19 @@ def user(cognito, name: str):
     return next(candidate for candidate in cognito.users if candidate.username == name)
 
 
-def sign_in(page, site, person) -> None:
+PASSWORD = "Step-By-Step-Passw0rd!"
+
+
+def enter_password(page, site, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{site.url}/")
-    page.get_by_label("Username").fill(person.username)
-    page.get_by_label("Password").fill(person.password)
-    page.get_by_role("button", name="Sign in").click()
+    form = page.locator("#sign-in")
+    form.get_by_label("Username").fill(username)
+    form.get_by_label("Password").fill(password)
+    form.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, site, person) -> None:
+    enter_password(page, site, person.username, person.password)
     expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
@@ -187,7 +153,7 @@ def test_a_plain_user_writes_a_note_refreshes_and_signs_out(page, site, cognito)
     expect(page.get_by_text("Written in a real browser")).to_be_visible()
     page.get_by_role("button", name="Refresh session").click()
     expect(page.get_by_text("Session refreshed")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_text("Signed out.")).to_be_visible()
     page.reload()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
@@ -205,10 +171,7 @@ def test_page_scripts_cannot_read_the_tokens(page, context, site, cognito):
 
 
 def test_a_wrong_password_is_shown(page, site):
-    page.goto(f"{site.url}/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, site, "alice", "not-the-password")
     expect(page.get_by_text("incorrect username or password")).to_be_visible()
 
 
@@ -229,7 +192,6 @@ def test_another_origin_is_blocked_by_the_browser(page, site, cognito):
 
 
 # --- The steps after the password ------------------------------------------------------------
-PASSWORD = "Step-By-Step-Passw0rd!"
 
 
 def new_user(cognito, username: str, temporary: bool = False) -> None:
@@ -247,13 +209,6 @@ def new_user(cognito, username: str, temporary: bool = False) -> None:
         )
 
 
-def enter_password(page, site, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{site.url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_an_authenticator_user_signs_in_with_a_code(page, site, cognito):
     new_user(cognito, "tom")
     idp = emulator_client(cognito.endpoint_url, cognito.region)
@@ -269,10 +224,10 @@ def test_an_authenticator_user_signs_in_with_a_code(page, site, cognito):
     )
     enter_password(page, site, "tom")
     expect(page.get_by_text("Enter the code from your authenticator app.")).to_be_visible()
-    page.get_by_label("Code").fill("000000")
+    page.locator("#challenge").get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("the code is not right")).to_be_visible()
-    page.get_by_label("Code").fill(fresh_totp_code(TOTP_SECRET))
+    page.locator("#challenge").get_by_label("Code").fill(fresh_totp_code(TOTP_SECRET))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Signed in as")).to_be_visible()
     expect(page.locator("#username")).to_have_text("tom")
@@ -291,13 +246,13 @@ def test_a_new_password_then_an_authenticator_set_up_with_its_qr_code(page, site
         new_user(cognito, "nadia", temporary=True)
         enter_password(page, site, "nadia")
         expect(page.get_by_text("Choose a new password.")).to_be_visible()
-        page.get_by_label("New password").fill("Nadia-New-Passw0rd!")
+        page.locator("#challenge").get_by_label("New password").fill("Nadia-New-Passw0rd!")
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("button", name="Set up an authenticator app").click()
         expect(page.get_by_text("Scan the QR code")).to_be_visible()
         expect(page.locator("#qr-code svg")).to_be_visible()
         expect(page.locator("#secret")).to_have_text(TOTP_SECRET)
-        page.get_by_label("Code").fill(fresh_totp_code(TOTP_SECRET))
+        page.locator("#challenge").get_by_label("Code").fill(fresh_totp_code(TOTP_SECRET))
         page.get_by_role("button", name="Continue").click()
         expect(page.get_by_text("Signed in as")).to_be_visible()
         expect(page.locator("#username")).to_have_text("nadia")

@@ -19,7 +19,8 @@ async function call(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
-  return { ok: response.ok, status: response.status, data };
+  const retryAfter = Number(response.headers.get("Retry-After")) || null;
+  return { ok: response.ok, status: response.status, data, retryAfter };
 }
 
 function say(text, isError = false) {
@@ -27,10 +28,29 @@ function say(text, isError = false) {
   $("message").className = isError ? "error" : "";
 }
 
+// What a refused answer says: its detail, and how long to wait after too many attempts.
+function problem(answer, fallback) {
+  const detail = (answer.data && answer.data.detail) || `${fallback} (${answer.status})`;
+  if (answer.status !== 429 || !answer.retryAfter) return detail;
+  const wait = answer.retryAfter;
+  const minutes = Math.ceil(wait / 60);
+  const when = wait < 90 ? `${wait} seconds` : `${minutes} minutes`;
+  return `${detail} Wait ${when} before trying again.`;
+}
+
+// One part of the page at a time: a form of the signed-out steps, or the session.
+const VIEWS = ["sign-in", "challenge", "sign-up", "confirm", "forgot", "reset", "session"];
+
+function view(name, username) {
+  for (const other of VIEWS) $(other).hidden = other !== name;
+  const form = $(name);
+  if (username && form.elements.username) form.elements.username.value = username;
+  const first = [...form.querySelectorAll("input")].find((input) => !input.value);
+  if (first && name !== "session") first.focus();
+}
+
 function show(signedIn) {
-  $("sign-in").hidden = signedIn;
-  $("challenge").hidden = true;
-  $("session").hidden = !signedIn;
+  view(signedIn ? "session" : "sign-in");
 }
 
 // --- The steps Cognito may ask for after the password (POST /api/auth/challenge/) ---------
@@ -82,9 +102,7 @@ let pending = null;
 function showChallenge(data) {
   pending = data;
   const parameters = data.parameters || {};
-  $("sign-in").hidden = true;
-  $("session").hidden = true;
-  $("challenge").hidden = false;
+  view("challenge");
   $("challenge-prompt").textContent = (PROMPTS[data.challenge] || (() => data.detail))(parameters);
   $("qr-code").replaceChildren();
   $("secret-line").hidden = true;
@@ -156,7 +174,7 @@ async function signInAnswered(answer) {
     showChallenge(data);
     return;
   }
-  say(data.detail || `Sign-in failed (${answer.status})`, true);
+  say(problem(answer, "Sign-in failed"), true);
   if (data.code !== "invalid_code" && pending) {
     // The step cannot go on (expired, locked, ...): back to the password.
     pending = null;
@@ -234,6 +252,120 @@ $("refresh").addEventListener("click", async () => {
 $("sign-out").addEventListener("click", async () => {
   await call("POST", "/api/auth/logout/");
   say("Signed out.");
+  show(false);
+});
+
+// --- Accounts: sign up, confirm, forgot and reset, change, sign out everywhere ------------
+
+const MEDIUMS = { EMAIL: "email", SMS: "phone" };
+
+// "Check your email at x***@e***.com", from an answer's delivery, else its detail.
+function deliveryText(data, fallback) {
+  const delivery = (data && data.delivery) || {};
+  if (delivery.destination) {
+    const medium = MEDIUMS[delivery.medium] || "messages";
+    return `Check your ${medium} at ${delivery.destination} for the code.`;
+  }
+  return (data && data.detail) || fallback;
+}
+
+function fields(form) {
+  return Object.fromEntries(new FormData(form));
+}
+
+for (const button of document.querySelectorAll("button[data-view]")) {
+  button.addEventListener("click", () => {
+    const from = button.closest("form");
+    const username = from && from.elements.username ? from.elements.username.value : "";
+    say("");
+    view(button.dataset.view, username);
+  });
+}
+
+$("sign-up").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { username, email, password } = fields(event.target);
+  const body = email ? { username, password, email } : { username, password };
+  const answer = await call("POST", "/api/auth/signup/", body);
+  if (!answer.ok) {
+    say(problem(answer, "Sign-up failed"), true);
+    return;
+  }
+  event.target.reset();
+  const text = deliveryText(answer.data, "Check your messages for the code.");
+  $("confirm-prompt").textContent = text;
+  say(text);
+  view("confirm", username);
+});
+
+$("confirm").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { username, code } = fields(event.target);
+  const answer = await call("POST", "/api/auth/signup/confirm/", { username, code });
+  if (!answer.ok) {
+    say(problem(answer, "Confirmation failed"), true);
+    return;
+  }
+  event.target.reset();
+  say("Your account is confirmed: sign in.");
+  view("sign-in", username);
+});
+
+$("resend").addEventListener("click", async () => {
+  const username = $("confirm").elements.username;
+  if (!username.reportValidity()) return;
+  const answer = await call("POST", "/api/auth/signup/resend/", { username: username.value });
+  if (!answer.ok) {
+    say(problem(answer, "No code sent"), true);
+    return;
+  }
+  say(deliveryText(answer.data, "A new code is on its way."));
+});
+
+$("forgot").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { username } = fields(event.target);
+  const answer = await call("POST", "/api/auth/password/forgot/", { username });
+  if (!answer.ok) {
+    say(problem(answer, "No code sent"), true);
+    return;
+  }
+  say(deliveryText(answer.data, "If the account exists, a code is on its way."));
+  view("reset", username);
+});
+
+$("reset").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { username, code, new_password } = fields(event.target);
+  const answer = await call("POST", "/api/auth/password/reset/", { username, code, new_password });
+  if (!answer.ok) {
+    say(problem(answer, "Password not reset"), true);
+    return;
+  }
+  event.target.reset();
+  say("Password reset: sign in with the new one.");
+  view("sign-in", username);
+});
+
+$("change-password").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { old_password, new_password } = fields(event.target);
+  const answer = await call("POST", "/api/auth/password/change/", { old_password, new_password });
+  if (!answer.ok) {
+    say(problem(answer, "Password not changed"), true);
+    return;
+  }
+  event.target.reset();
+  say("Password changed.");
+});
+
+$("sign-out-everywhere").addEventListener("click", async () => {
+  const answer = await call("POST", "/api/auth/logout/everywhere/");
+  if (!answer.ok && answer.status !== 401) {
+    say(problem(answer, "Not signed out"), true);
+    return;
+  }
+  say(answer.ok ? "Signed out everywhere." : "Session ended: sign in again.", !answer.ok);
   show(false);
 });
 
