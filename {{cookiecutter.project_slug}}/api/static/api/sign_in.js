@@ -322,16 +322,25 @@ $("resend").addEventListener("click", async () => {
   say(deliveryText(answer.data, "A new code is on its way."));
 });
 
-$("forgot").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const { username } = fields(event.target);
+async function sendResetCode(username) {
   const answer = await call("POST", "/api/auth/password/forgot/", { username });
   if (!answer.ok) {
     say(problem(answer, "No code sent"), true);
-    return;
+    return false;
   }
   say(deliveryText(answer.data, "If the account exists, a code is on its way."));
-  view("reset", username);
+  return true;
+}
+
+$("forgot").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { username } = fields(event.target);
+  if (await sendResetCode(username)) view("reset", username);
+});
+
+$("resend-reset").addEventListener("click", async () => {
+  const username = $("reset").elements.username;
+  if (username.reportValidity()) await sendResetCode(username.value);
 });
 
 $("reset").addEventListener("submit", async (event) => {
