@@ -365,7 +365,14 @@ $("change-password").addEventListener("submit", async (event) => {
     return;
   }
   event.target.reset();
-  say("Password changed.");
+  // With revocation on, the change ends every session, this one's too.
+  const me = await call("GET", "/api/me/");
+  if (me.ok) {
+    say("Password changed.");
+  } else {
+    say("Password changed: sign in with the new one.");
+    show(false);
+  }
 });
 
 $("sign-out-everywhere").addEventListener("click", async () => {
