@@ -25,6 +25,7 @@ BROWSER_SESSION_FILES = [
     "api/pages.py",
     "api/templates",
     "api/static",
+    "tests/test_accounts.py",
     "tests/test_browser.py",
     "tests/test_browser_sessions.py",
     "tests/test_hosted_login.py",

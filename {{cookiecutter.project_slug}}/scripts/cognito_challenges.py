@@ -2,9 +2,13 @@
 
 ``CognitoChallengeServer`` speaks Cognito's API (JSON over ``POST /`` with ``X-Amz-Target:
 AWSCognitoIdentityProviderService.<Op>``; errors HTTP 400 ``{"__type", "message"}``) for
-``InitiateAuth`` (``USER_PASSWORD_AUTH``) and ``RespondToAuthChallenge`` only: enough for
+``InitiateAuth`` (``USER_PASSWORD_AUTH``) and ``RespondToAuthChallenge``: enough for
 ``EMAIL_OTP``, ``SELECT_MFA_TYPE``, ``NEW_PASSWORD_REQUIRED`` with required attributes, and
-a step nobody knows yet. Development and test tooling only: not in the image.
+a step nobody knows yet; and the account operations as Cognito answers them without
+``PreventUserExistenceErrors`` (``SignUp``, ``ConfirmSignUp``, ``ResendConfirmationCode``,
+``ForgotPassword``, ``ConfirmForgotPassword``), with a password policy, checked codes and
+the errors that would tell who has an account. Development and test tooling only: not in
+the image.
 """
 
 import base64
@@ -42,6 +46,29 @@ class ChallengeUser:
     required_attributes: tuple[str, ...] = ()
 
 
+@dataclass
+class Account:
+    """A user of the account operations: ``code`` is the last code sent (``None`` when
+    none is pending), as if read from the user's inbox."""
+
+    password: str = field(repr=False)
+    attributes: dict = field(default_factory=dict)
+    confirmed: bool = False
+    code: str | None = field(default=None, repr=False)
+
+
+# The pool's password policy (as Cognito words its refusal) and the attributes it knows.
+MINIMUM_PASSWORD_LENGTH = 8
+KNOWN_ATTRIBUTES = frozenset({"email", "phone_number", "name", "custom:team"})
+ACCOUNT_OPERATIONS = (
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+)
+
+
 class CognitoError(Exception):
     """An error answer of Cognito's JSON protocol."""
 
@@ -68,6 +95,10 @@ class CognitoChallengeServer(LoopbackServer):
         self.access_tokens = TokenFactory(key, issuer, client_id, "access")
         self.id_tokens = TokenFactory(key, issuer, client_id, "id")
         self.requests: list[tuple[str, dict]] = []
+        # username -> Account, for the account operations.
+        self.accounts: dict[str, Account] = {}
+        # operation -> the error code it answers with from now on (Cognito's limits ...).
+        self.failing: dict[str, str] = {}
         # session -> (username, the steps still to answer)
         self._sessions: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._lock = threading.Lock()
@@ -83,11 +114,87 @@ class CognitoChallengeServer(LoopbackServer):
         self.requests.append((operation, body))
         if body.get("ClientId") != self.client_id:
             raise CognitoError("ResourceNotFoundException", "User pool client does not exist.")
+        if operation in self.failing:
+            raise CognitoError(self.failing[operation], f"{operation} refused for now.")
+        if operation in ACCOUNT_OPERATIONS:
+            username = str(body.get("Username", ""))
+            self._check_secret_hash({"SECRET_HASH": body.get("SecretHash", "")}, username)
+            with self._lock:
+                return getattr(self, f"_{operation}")(username, body)
         if operation == "InitiateAuth":
             return self._initiate_auth(body)
         if operation == "RespondToAuthChallenge":
             return self._respond(body)
         raise CognitoError("InvalidActionException", f"{operation} is not served here")
+
+    def _account(self, username: str) -> Account:
+        account = self.accounts.get(username)
+        if account is None:
+            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+        return account
+
+    def _check_password(self, password: str) -> None:
+        if len(password) < MINIMUM_PASSWORD_LENGTH or not any(c.isdigit() for c in password):
+            raise CognitoError(
+                "InvalidPasswordException",
+                "Password did not conform with policy: Password not long enough or has no number",
+            )
+
+    def _send_code(self, account: Account) -> dict:
+        account.code = f"{secrets.randbelow(1_000_000):06d}"
+        email = account.attributes.get("email", "")
+        return {
+            "Destination": f"{email[:1]}***@{email.partition('@')[2][:1]}***",
+            "DeliveryMedium": "EMAIL",
+            "AttributeName": "email",
+        }
+
+    def _SignUp(self, username: str, body: dict) -> dict:
+        if username in self.accounts:
+            raise CognitoError("UsernameExistsException", "User already exists")
+        attributes = {item["Name"]: item["Value"] for item in body.get("UserAttributes") or []}
+        unknown = sorted(set(attributes) - KNOWN_ATTRIBUTES)
+        if unknown:
+            raise CognitoError(
+                "InvalidParameterException",
+                f"Attributes did not conform to the schema: {unknown[0]}: Attribute does not exist",
+            )
+        self._check_password(str(body.get("Password", "")))
+        account = Account(str(body["Password"]), attributes)
+        self.accounts[username] = account
+        return {
+            "UserConfirmed": False,
+            "UserSub": secrets.token_hex(16),
+            "CodeDeliveryDetails": self._send_code(account),
+        }
+
+    def _ConfirmSignUp(self, username: str, body: dict) -> dict:
+        account = self._account(username)
+        if account.confirmed:
+            raise CognitoError(
+                "NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED"
+            )
+        if account.code is None or body.get("ConfirmationCode") != account.code:
+            raise CognitoError("CodeMismatchException", "Invalid verification code provided.")
+        account.confirmed, account.code = True, None
+        return {}
+
+    def _ResendConfirmationCode(self, username: str, body: dict) -> dict:
+        account = self._account(username)
+        if account.confirmed:
+            raise CognitoError("InvalidParameterException", "User is already confirmed.")
+        return {"CodeDeliveryDetails": self._send_code(account)}
+
+    def _ForgotPassword(self, username: str, body: dict) -> dict:
+        return {"CodeDeliveryDetails": self._send_code(self._account(username))}
+
+    def _ConfirmForgotPassword(self, username: str, body: dict) -> dict:
+        account = self._account(username)
+        if account.code is None or body.get("ConfirmationCode") != account.code:
+            raise CognitoError("CodeMismatchException", "Invalid verification code provided.")
+        self._check_password(str(body.get("Password", "")))
+        account.password, account.code = str(body["Password"]), None
+        return {}
 
     def _check_secret_hash(self, parameters: dict, username: str) -> None:
         if not self.client_secret:

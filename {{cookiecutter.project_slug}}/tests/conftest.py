@@ -50,6 +50,7 @@ TIER_OF_MODULE = {
     "test_schema_conformance": "app",
 {%- endif %}
 {%- if cookiecutter.browser_sessions == 'y' %}
+    "test_accounts": "e2e",
     "test_browser": "e2e",
     "test_browser_sessions": "e2e",
     "test_cors_and_cookies": "app",

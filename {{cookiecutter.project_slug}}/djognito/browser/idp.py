@@ -1,10 +1,12 @@
-"""Cognito's sign-in calls: password and refresh sign-in, challenges, MFA, revocation, the
-token endpoint.
+"""Cognito's sign-in calls: password and refresh sign-in, challenges, MFA, accounts,
+revocation, the token endpoint.
 
 ``CognitoIdentityProvider`` speaks to Cognito's API with boto3 (``InitiateAuth``,
 ``RespondToAuthChallenge``, ``AssociateSoftwareToken``, ``VerifySoftwareToken``,
-``GetUser``, ``SetUserMFAPreference``, ``RevokeToken``: operations that need no AWS
-credentials) and to the managed login's
+``GetUser``, ``SetUserMFAPreference``, ``RevokeToken``, ``SignUp``, ``ConfirmSignUp``,
+``ResendConfirmationCode``, ``ForgotPassword``, ``ConfirmForgotPassword``,
+``ChangePassword``, ``GlobalSignOut``: operations that need no AWS credentials) and to
+the managed login's
 ``/oauth2/token`` with requests. Every failure becomes one of the exceptions below, so the
 views map each to one HTTP answer; no message ever contains a token or a password.
 """
@@ -289,6 +291,60 @@ class CognitoIdentityProvider:
             )
         except CognitoRefused as error:
             raise _answer_error(error) from None
+
+    # Accounts: each raises ``CognitoRefused`` (Cognito's error code and message) for the
+    # caller to map, as only the caller knows which answers would tell who has an account.
+
+    def sign_up(self, username: str, password: str, attributes: dict[str, str]) -> None:
+        """``SignUp``: a new, unconfirmed user with ``attributes`` (name -> value)."""
+        self._call(
+            "sign_up",
+            **self._user_arguments(username),
+            Password=password,
+            UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
+        )
+
+    def confirm_sign_up(self, username: str, code: str) -> None:
+        """``ConfirmSignUp``: the code sent at sign-up confirms the user."""
+        self._call("confirm_sign_up", **self._user_arguments(username), ConfirmationCode=code)
+
+    def resend_confirmation_code(self, username: str) -> None:
+        """``ResendConfirmationCode``: a new sign-up code."""
+        self._call("resend_confirmation_code", **self._user_arguments(username))
+
+    def forgot_password(self, username: str) -> None:
+        """``ForgotPassword``: a code to reset the password is sent."""
+        self._call("forgot_password", **self._user_arguments(username))
+
+    def confirm_forgot_password(self, username: str, code: str, new_password: str) -> None:
+        """``ConfirmForgotPassword``: the code sent by ``forgot_password`` sets a new password."""
+        self._call(
+            "confirm_forgot_password",
+            **self._user_arguments(username),
+            ConfirmationCode=code,
+            Password=new_password,
+        )
+
+    def change_password(self, access_token: str, old_password: str, new_password: str) -> None:
+        """``ChangePassword`` for the signed-in user of ``access_token``."""
+        self._call(
+            "change_password",
+            AccessToken=access_token,
+            PreviousPassword=old_password,
+            ProposedPassword=new_password,
+        )
+
+    def global_sign_out(self, access_token: str) -> None:
+        """``GlobalSignOut``: every refresh token of the user stops working."""
+        self._call("global_sign_out", AccessToken=access_token)
+
+    def _user_arguments(self, username: str) -> dict:
+        arguments = {"ClientId": self.client_id, "Username": username}
+        if self.config.client_secret:
+            arguments["SecretHash"] = secret_hash(
+                username, self.client_id, self.config.client_secret
+            )
+        return arguments
 
     def _call(self, operation: str, **arguments) -> dict:
         """One Cognito operation; rate limits and network failures mapped, other errors

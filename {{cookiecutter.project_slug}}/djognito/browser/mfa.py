@@ -1,4 +1,5 @@
-"""Authenticator app self-service for a signed-in browser (the access token in its cookie).
+"""Authenticator app self-service for a signed-in user (the access token in its cookie, or
+a Bearer header; see ``signed_in``).
 
 ``GET mfa/`` (what is on), ``POST mfa/totp/`` (a new secret), ``POST mfa/totp/verify/``
 (the first code: on and preferred), ``DELETE mfa/totp/`` (off; only soon after a sign-in,
@@ -10,50 +11,16 @@
 import time
 
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.response import Response
 
-from ..authentication import BaseCognitoAuthentication
 from . import challenges, idp
 from .serializers import AuthenticatorCodeSerializer, MfaSettingsSerializer, TotpSetupSerializer
+from .signed_in import SignedInView
 from .throttles import UsernameFailures
-from .views import WWW_AUTHENTICATE, BrowserSessionView, refusal, too_many_attempts, unavailable
+from .views import refusal
 
 # The clock `auth_time` is compared with (patched in tests).
 clock = time.time
-
-
-class SignedInView(BrowserSessionView):
-    """Base of the self-service endpoints: the browser's access token, verified, in
-    ``self.access_token`` and its claims in ``self.claims``; 401 without one."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        token = request.COOKIES.get(self.config.cognito.cookie_name)
-        if not token:
-            raise NotAuthenticated("sign in first")
-        self.claims = BaseCognitoAuthentication().verify(request, token)
-        if self.claims.get("token_use") != "access":
-            # Cognito's MFA calls take the access token only (AWS_COGNITO_TOKEN_USE=access).
-            raise AuthenticationFailed(
-                "the cookie must hold an access token", "access_token_required"
-            )
-        self.access_token = token
-        self.username = str(self.claims.get("username") or self.claims.get("sub") or "")
-
-    def get_authenticate_header(self, request):
-        # The base view has no authenticators: without this, DRF would answer 401s as 403.
-        return WWW_AUTHENTICATE
-
-    def cognito_failed(self, error: idp.IdentityProviderError) -> Response:
-        """The answer to a Cognito refusal other than a wrong code."""
-        if isinstance(error, idp.RateLimited):
-            return too_many_attempts(UsernameFailures.from_settings().window_seconds)
-        if isinstance(error, idp.AccessRefused):
-            return refusal("Cognito refused the access token: sign in again", "access_refused")
-        if isinstance(error, idp.AnswerRefused):
-            return refusal(error.message, "invalid_parameter", status.HTTP_400_BAD_REQUEST)
-        return unavailable()
 
 
 class MfaView(SignedInView):

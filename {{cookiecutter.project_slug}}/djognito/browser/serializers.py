@@ -17,6 +17,17 @@ MAX_ATTRIBUTE_VALUE_LENGTH = 2048
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]{0,63}")
 
 
+def checked_attributes(value: dict) -> dict:
+    """``value`` when it holds at most ``MAX_ATTRIBUTES`` attributes with names Cognito
+    could know; a ``ValidationError`` otherwise."""
+    if len(value) > MAX_ATTRIBUTES:
+        raise serializers.ValidationError(f"at most {MAX_ATTRIBUTES} attributes")
+    for name in value:
+        if not ATTRIBUTE_NAME.fullmatch(name):
+            raise serializers.ValidationError(f"not an attribute name: {name[:64]!r}")
+    return value
+
+
 class LoginSerializer(serializers.Serializer):
     """A username and password to sign in with."""
 
@@ -65,12 +76,7 @@ class NewPasswordSerializer(serializers.Serializer):
     )
 
     def validate_attributes(self, value: dict) -> dict:
-        if len(value) > MAX_ATTRIBUTES:
-            raise serializers.ValidationError(f"at most {MAX_ATTRIBUTES} attributes")
-        for name in value:
-            if not ATTRIBUTE_NAME.fullmatch(name):
-                raise serializers.ValidationError(f"not an attribute name: {name[:64]!r}")
-        return value
+        return checked_attributes(value)
 
 
 class SelectMfaSerializer(serializers.Serializer):
@@ -113,6 +119,150 @@ class TotpSetupSerializer(serializers.Serializer):
 
     secret = serializers.CharField()
     otpauth_uri = serializers.CharField()
+
+
+# --- Accounts (accounts.py) ---------------------------------------------------------------
+# These fields are taken exactly as sent (nothing trimmed), and their patterns are what the
+# OpenAPI schema documents: what the schema allows is accepted, anything else is a 400.
+# Cognito's usernames and codes hold no whitespace nor control characters.
+TOKEN_PATTERN = r"^[^\s\x00-\x1f\x7f]+$"
+# A password: anything but NUL (Cognito's policy decides the rest).
+PASSWORD_PATTERN = r"^[^\x00]+$"
+EMAIL_PATTERN = r"^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+$"
+ATTRIBUTE_VALUE_PATTERN = r"^[^\x00]*$"
+MAX_EMAIL_LENGTH = 254
+
+
+class StrictRegexField(serializers.RegexField):
+    """A ``RegexField`` that takes only strings: a number or a boolean is refused (400)
+    rather than turned into text, as the schema's ``"type": "string"`` says."""
+
+    default_error_messages = {"not_a_string": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+def username_field() -> serializers.RegexField:
+    """A Cognito username, as sent."""
+    return StrictRegexField(
+        TOKEN_PATTERN,
+        max_length=MAX_USERNAME_LENGTH,
+        trim_whitespace=False,
+        error_messages={"invalid": "a username has no spaces nor control characters"},
+    )
+
+
+def password_field(**kwargs) -> serializers.RegexField:
+    """A password, as sent (never trimmed, never in an answer)."""
+    return StrictRegexField(
+        PASSWORD_PATTERN,
+        max_length=MAX_PASSWORD_LENGTH,
+        trim_whitespace=False,
+        write_only=True,
+        error_messages={"invalid": "a password cannot hold NUL characters"},
+        **kwargs,
+    )
+
+
+def code_field() -> serializers.RegexField:
+    """A code Cognito sent by email or text message, as sent."""
+    return StrictRegexField(
+        TOKEN_PATTERN,
+        max_length=MAX_CODE_LENGTH,
+        trim_whitespace=False,
+        write_only=True,
+        error_messages={"invalid": "a code has no spaces nor control characters"},
+    )
+
+
+class AttributesField(serializers.DictField):
+    """User attributes, name -> value (``{"name": "Ana", "custom:team": "blue"}``)."""
+
+    child = StrictRegexField(
+        ATTRIBUTE_VALUE_PATTERN,
+        max_length=MAX_ATTRIBUTE_VALUE_LENGTH,
+        allow_blank=True,
+        trim_whitespace=False,
+    )
+
+    def to_internal_value(self, data):
+        return checked_attributes(super().to_internal_value(data))
+
+
+class SignUpSerializer(serializers.Serializer):
+    """A new account: username, password, and the email (or other attributes) the pool
+    wants; the email also goes in as the ``email`` attribute."""
+
+    username = username_field()
+    password = password_field()
+    email = StrictRegexField(
+        EMAIL_PATTERN,
+        max_length=MAX_EMAIL_LENGTH,
+        trim_whitespace=False,
+        required=False,
+        error_messages={"invalid": "not an email address"},
+    )
+    attributes = AttributesField(required=False, help_text='e.g. {"name": "Ana"}')
+
+    def validate(self, attrs: dict) -> dict:
+        attributes = dict(attrs.get("attributes") or {})
+        if "email" in attrs:
+            attributes["email"] = attrs["email"]
+        if len(attributes) > MAX_ATTRIBUTES:
+            raise serializers.ValidationError({"attributes": f"at most {MAX_ATTRIBUTES}"})
+        return {**attrs, "attributes": attributes}
+
+
+class UsernameSerializer(serializers.Serializer):
+    """The username a code is asked for."""
+
+    username = username_field()
+
+
+class ConfirmSignUpSerializer(serializers.Serializer):
+    """The code sent at sign-up."""
+
+    username = username_field()
+    code = code_field()
+
+
+class ResetPasswordSerializer(serializers.Serializer):
+    """The code sent by ``password/forgot/`` and the new password."""
+
+    username = username_field()
+    code = code_field()
+    new_password = password_field()
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    """The signed-in user's current password and the new one."""
+
+    old_password = password_field()
+    new_password = password_field()
+
+
+class CodeDeliverySerializer(serializers.Serializer):
+    """Where the code went, masked (``a***@e***``, ``+*******0123``), as far as the request
+    says: null when it named neither an email nor a phone number."""
+
+    medium = serializers.CharField(allow_null=True, help_text="EMAIL, SMS or null")
+    destination = serializers.CharField(allow_null=True)
+
+
+class SignUpAcceptedSerializer(serializers.Serializer):
+    """Sign-up received: confirm it with the code (the same answer for a taken username)."""
+
+    detail = serializers.CharField()
+    delivery = CodeDeliverySerializer()
+
+
+class AcceptedSerializer(serializers.Serializer):
+    """Request received (the same answer whether or not the account exists)."""
+
+    detail = serializers.CharField()
 
 
 def __getattr__(name):

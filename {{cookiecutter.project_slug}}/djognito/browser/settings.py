@@ -124,6 +124,17 @@ SETTINGS = (
         read=text,
     ),
     Setting("AWS_COGNITO_REAUTH_SECONDS", "reauth_seconds", 300, "djognito.E118", whole(1, 86400)),
+    # Accounts (accounts.py): codes sent per username (throttles.CodeRequests).
+    Setting(
+        "AWS_COGNITO_CODES_PER_USERNAME", "codes_per_username", 3, "djognito.E119", whole(1, 1000)
+    ),
+    Setting(
+        "AWS_COGNITO_CODES_WINDOW_SECONDS",
+        "codes_window_seconds",
+        900,
+        "djognito.E120",
+        whole(1, 86400),
+    ),
 )
 # Django settings (not variables of this package) that the browser configuration reads.
 DJANGO_SETTING_NAMES = (

@@ -10,8 +10,12 @@
   ``AWS_COGNITO_USERNAME_LOCK_SECONDS`` (300), every attempt for that username is refused,
   whatever its password, until the window has passed. A username that does not exist counts
   the same, so the limit tells nothing about who has an account.
+- ``CodeRequests``: codes asked for per username (sign-up, a new sign-up code, a password
+  reset), at most ``AWS_COGNITO_CODES_PER_USERNAME`` (3) within
+  ``AWS_COGNITO_CODES_WINDOW_SECONDS`` (900), counted the same whether or not the username
+  exists: nobody can flood a mailbox, nor learn who has an account from the limit.
 
-Either answers 429 ``too_many_attempts`` with ``Retry-After`` (``TooManyAttempts``).
+Each answers 429 ``too_many_attempts`` with ``Retry-After`` (``TooManyAttempts``).
 """
 
 import hashlib
@@ -62,6 +66,9 @@ class SignInAddressThrottle(SimpleRateThrottle):
 class UsernameFailures:
     """Failed attempts per username (case-insensitive), kept in Django's cache."""
 
+    # What is counted, in the cache key: each kind of count is kept apart.
+    kind = "username"
+
     def __init__(self, limit: int, window_seconds: int, cache=default_cache, clock=time.time):
         self.limit = limit
         self.window_seconds = window_seconds
@@ -76,7 +83,7 @@ class UsernameFailures:
 
     def key(self, username: str) -> str:
         """The cache key of ``username``'s failures (case-insensitive)."""
-        return f"{KEY_PREFIX}:username:{_hashed(username.casefold())}"
+        return f"{KEY_PREFIX}:{self.kind}:{_hashed(username.casefold())}"
 
     def _recent(self, username: str, now: float) -> list[float]:
         history = self.cache.get(self.key(username)) or []
@@ -106,3 +113,16 @@ class UsernameFailures:
     def clear(self, username: str) -> None:
         """Forget ``username``'s failures (it signed in)."""
         self.cache.delete(self.key(username))
+
+
+class CodeRequests(UsernameFailures):
+    """Codes asked for per username (case-insensitive): ``check`` then ``record`` each
+    request that would send one, whether or not the username exists."""
+
+    kind = "codes"
+
+    @classmethod
+    def from_settings(cls) -> "CodeRequests":
+        """The limit and window the settings name."""
+        config = browser_config()
+        return cls(config.codes_per_username, config.codes_window_seconds)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import mfa, views
+from . import accounts, mfa, views
 
 app_name = "djognito"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("challenge/", views.ChallengeView.as_view(), name="challenge"),
     path("refresh/", views.RefreshView.as_view(), name="refresh"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout/everywhere/", accounts.LogoutEverywhereView.as_view(), name="logout-everywhere"),
+    path("signup/", accounts.SignUpView.as_view(), name="signup"),
+    path("signup/confirm/", accounts.ConfirmSignUpView.as_view(), name="signup-confirm"),
+    path("signup/resend/", accounts.ResendCodeView.as_view(), name="signup-resend"),
+    path("password/forgot/", accounts.ForgotPasswordView.as_view(), name="password-forgot"),
+    path("password/reset/", accounts.ResetPasswordView.as_view(), name="password-reset"),
+    path("password/change/", accounts.ChangePasswordView.as_view(), name="password-change"),
     path("mfa/", mfa.MfaView.as_view(), name="mfa"),
     path("mfa/totp/", mfa.TotpView.as_view(), name="mfa-totp"),
     path("mfa/totp/verify/", mfa.TotpVerifyView.as_view(), name="mfa-totp-verify"),
