@@ -52,6 +52,7 @@ TIER_OF_MODULE = {
 {%- if cookiecutter.browser_sessions == 'y' %}
     "test_accounts": "e2e",
     "test_browser": "e2e",
+    "test_browser_accounts": "e2e",
     "test_browser_sessions": "e2e",
     "test_cors_and_cookies": "app",
     "test_hosted_login": "library",
