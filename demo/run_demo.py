@@ -26,6 +26,8 @@ from .walkthrough import Walkthrough, walk
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 PREFERRED_API_PORT = 8000
+# Who signs up in the walk-through (on the local emulator only).
+NEW_USER = ("carol", "Carol-Passw0rd!", "carol@example.com")
 
 
 class DemoError(RuntimeError):
@@ -158,7 +160,13 @@ class Demo:
             token_use=settings.get("AWS_COGNITO_TOKEN_USE", "access"),
             access_cookie=settings.get("ACCESS_TOKEN_KEY", "accessToken"),
         )
-        return walk(walkthrough, admin, plain, admin_group, self.challenge_users())
+        new_user = NEW_USER if self.signs_up else None
+        return walk(walkthrough, admin, plain, admin_group, self.challenge_users(), new_user)
+
+    @property
+    def signs_up(self) -> bool:
+        """True when the project has the sign-up endpoints (browser sessions)."""
+        return (self.project / "djognito" / "browser").is_dir()
 
     def challenge_users(self) -> list[dict]:
         """The users who meet a sign-in step, when the project seeded them."""
@@ -195,6 +203,10 @@ def print_sign_in_page(demo: Demo) -> None:
         say(f"  {user['username']:<8} password {user['password']:<18} {groups}")
     for user in demo.challenge_users():
         say(f"  {user['username']:<8} password {user['password']:<18} then {user['challenge']}")
+    if demo.signs_up:
+        username, password, _email = NEW_USER
+        say(f"  {username:<8} password {password:<18} signed up in the walk-through")
+        say("  (or create an account on the page: the local emulator takes any code)")
     if any(user.get("totp_secret") for user in demo.challenge_users()):
         say("  (authenticator codes: .venv/bin/python -m scripts.authenticator in the project)")
     say()

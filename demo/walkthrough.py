@@ -285,6 +285,70 @@ class Walkthrough:
             browser, f"{username} asks who they are, with the cookie", "GET", "/api/me/", 200
         )
 
+    def sign_up_session(self, username: str, password: str, email: str) -> None:
+        """A new user signs up, confirms with the emailed code and signs in, through the API
+        as the sign-in page does (the local emulator sends no email and takes any code)."""
+        browser = cookie_browser()
+        headers = {
+            "X-CSRFToken": http("GET", f"{self.api_url}/api/csrf/", opener=browser).body[
+                "csrfToken"
+            ]
+        }
+        body = {"username": username, "password": password, "email": email}
+        answer = self.post_with_cookies(
+            browser,
+            f"{username} signs up through /api/auth/signup/",
+            "/api/auth/signup/",
+            body,
+            {**body, "password": "********"},
+            202,
+            headers,
+        )
+        if answer.status != 202:
+            return
+        self.post_with_cookies(
+            browser,
+            f"{username} confirms at /api/auth/signup/confirm/ (the local emulator takes any code)",
+            "/api/auth/signup/confirm/",
+            {"username": username, "code": "123456"},
+            {"username": username, "code": "123456"},
+            204,
+            headers,
+        )
+        title = f"{username} signs in through /api/auth/login/ (HttpOnly cookies)"
+        answer = self.post_with_cookies(
+            browser,
+            title,
+            "/api/auth/login/",
+            {"username": username, "password": password},
+            {"username": username, "password": "********"},
+            None,
+            headers,
+        )
+        self._record(title, *self._session_problem(answer))
+        self.call_with_cookies(
+            browser, f"{username} asks who they are, with the cookie", "GET", "/api/me/", 200
+        )
+
+    def post_with_cookies(
+        self, browser, title, path, body, shown, expect: int | None, headers
+    ) -> Answer:
+        """POST ``body`` (printed as ``shown``: no password on screen) with the browser's
+        cookies; the step's verdict is recorded here unless ``expect`` is None."""
+        self._header(title)
+        print(f"    > POST {self.api_url}{path}   (X-CSRFToken from GET /api/csrf/)")
+        print(f"    > {compact(shown)}")
+        answer = http("POST", self.api_url + path, headers, body, opener=browser)
+        print(f"    < {answer.status} {answer.reason}")
+        for line in answer.set_cookies:
+            print(f"    < Set-Cookie: {hidden_value(line)}")
+        if answer.body is not None:
+            print(f"    < {compact(answer.body)}")
+        if expect is not None:
+            problem = f"expected {expect}, got {answer.status}" if answer.status != expect else None
+            self._record(title, problem is None, problem or f"{answer.status} as expected")
+        return answer
+
     def _session_problem(self, answer: Answer) -> tuple[bool, str]:
         if answer.status != 200:
             return False, f"expected 200, got {answer.status}"
@@ -332,10 +396,11 @@ def notes_in(body) -> list[str]:
 
 
 def walk(
-    walkthrough: Walkthrough, admin, plain, admin_group: str, challenge_users=()
+    walkthrough: Walkthrough, admin, plain, admin_group: str, challenge_users=(), new_user=None
 ) -> Walkthrough:
-    """The steps: public, refused without token, sign-ins, identity, groups, notes, and
-    the sign-ins through a challenge of ``challenge_users`` (as recorded by the project).
+    """The steps: public, refused without token, sign-ins, identity, groups, notes, the
+    sign-ins through a challenge of ``challenge_users`` (as recorded by the project), and
+    ``new_user`` (username, password, email) signing up, confirming and signing in.
 
     ``admin`` and ``plain`` are (username, password) pairs; ``admin`` is in ``admin_group``.
     """
@@ -382,4 +447,6 @@ def walk(
     w.browser_session(*plain)
     for user in challenge_users:
         w.challenge_session(user)
+    if new_user is not None:
+        w.sign_up_session(*new_user)
     return w

@@ -33,6 +33,13 @@ EXPECTED_STEPS = [
     ),
     ("newton answers NEW_PASSWORD_REQUIRED at /api/auth/challenge/", "200"),
     ("newton asks who they are, with the cookie", "200"),
+    ("carol signs up through /api/auth/signup/", "202"),
+    (
+        "carol confirms at /api/auth/signup/confirm/ (the local emulator takes any code)",
+        "204",
+    ),
+    ("carol signs in through /api/auth/login/ (HttpOnly cookies)", "200"),
+    ("carol asks who they are, with the cookie", "200"),
 ]
 
 
