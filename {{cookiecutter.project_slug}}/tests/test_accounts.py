@@ -26,7 +26,7 @@ from djognito.jwt_utils import reset_verifier
 from scripts.cognito_challenges import CognitoChallengeServer
 from scripts.ports import free_port
 from scripts.redis_server import RedisServer
-from scripts.seed import EMULATOR_CREDENTIALS
+from scripts.seed import EMULATOR_CREDENTIALS, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -345,7 +345,8 @@ def test_the_signed_in_endpoints_need_a_token(pool, path, tokens):
 
 def test_a_password_change_elsewhere_cuts_off_a_copied_token(revocation_on, pool):
     username = pool.user("sid")
-    stolen = access_token(signed_in(username))
+    thief = signed_in(username)
+    stolen = access_token(thief)
     assert me_with(stolen).status_code == 200
     owner = signed_in(username)
     changed = post(owner, CHANGE, {"old_password": PASSWORD, "new_password": NEW_PASSWORD})
@@ -355,6 +356,10 @@ def test_a_password_change_elsewhere_cuts_off_a_copied_token(revocation_on, pool
     refused = me_with(stolen)
     assert refused.status_code == 401
     assert refused.json()["code"] == "token_revoked"
+    # The copied refresh cookie cannot make a new access token either.
+    refreshed = post(thief, "/api/auth/refresh/")
+    assert refreshed.status_code == 401
+    assert refreshed.json()["code"] == "token_revoked"
 
 
 def test_a_reset_cuts_off_a_copied_token(revocation_on, pool):
@@ -578,6 +583,24 @@ def test_passwords_codes_and_tokens_never_reach_the_logs(pool, caplog):
     assert caplog.text  # the refusals were logged (by code)
     for secret in (PASSWORD, NEW_PASSWORD, "Wr0ng", code, "424242", token, refresh, "eyJ"):
         assert secret not in caplog.text
+
+
+def test_the_local_pool_signs_up_and_resets_with_any_code(moto_pool, settings):
+    local = seed(moto_pool.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
+    settings.AWS_COGNITO_USER_POOL_ID = local.pool_id
+    settings.AWS_COGNITO_APP_CLIENT_ID = local.client_id
+    settings.AWS_COGNITO_JWKS_URL = local.jwks_url
+    settings.AWS_COGNITO_ENDPOINT_URL = local.endpoint_url
+    settings.AWS_COGNITO_REGION = REGION
+    reset_verifier()
+    username = moto_pool.name("dev")
+    body = {"username": username, "password": PASSWORD, "email": "dev@example.com"}
+    assert post(browser(), SIGNUP, body).status_code == 202
+    assert post(browser(), CONFIRM, {"username": username, "code": "123456"}).status_code == 204
+    assert post(browser(), FORGOT, {"username": username}).status_code == 202
+    reset = {"username": username, "code": "123456", "new_password": NEW_PASSWORD}
+    assert post(browser(), RESET, reset).status_code == 204
+    assert login(browser(), username, NEW_PASSWORD).status_code == 200
 
 
 # --- What moto cannot show: CognitoChallengeServer -------------------------------------------
