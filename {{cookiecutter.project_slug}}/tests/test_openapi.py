@@ -82,7 +82,7 @@ def test_every_operation_is_documented(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
-            assert {"200", "201", "204", "302"} & set(operation["responses"])
+            assert {"200", "201", "202", "204", "302"} & set(operation["responses"])
 {%- if cookiecutter.browser_sessions == 'y' %}
 
 
@@ -128,10 +128,32 @@ def test_next_is_documented_as_a_local_path(schema):
         ("/api/auth/hosted/login/", "get", False),
         ("/api/auth/hosted/callback/", "get", True),
         ("/api/auth/hosted/logout/", "post", False),
+        ("/api/auth/signup/", "post", True),
+        ("/api/auth/signup/confirm/", "post", True),
+        ("/api/auth/signup/resend/", "post", True),
+        ("/api/auth/password/forgot/", "post", True),
+        ("/api/auth/password/reset/", "post", True),
+        ("/api/auth/password/change/", "post", True),
+        ("/api/auth/logout/everywhere/", "post", True),
     ],
 )
 def test_sign_in_endpoints_document_limits_and_cognito_outages(schema, path, method, calls_cognito):
     responses = schema["paths"][path][method]["responses"]
     assert "429" in responses
     assert ("503" in responses) == calls_cognito
+
+
+def test_the_signed_in_account_endpoints_take_either_token(schema):
+    for path in ("/api/auth/password/change/", "/api/auth/logout/everywhere/"):
+        security = schema["paths"][path]["post"]["security"]
+        assert security == [{"cognitoBearer": []}, {"cognitoCookie": []}], path
+
+
+def test_sign_up_attributes_are_bounded_name_value_pairs(schema):
+    body = schema["components"]["schemas"]["SignUpRequest"]["properties"]
+    assert body["attributes"]["maxItems"] == 50
+    attribute = schema["components"]["schemas"]["AttributeRequest"]["properties"]
+    assert set(attribute) == {"name", "value"}
+    assert re.search(attribute["name"]["pattern"], "custom:team")
+    assert not re.search(attribute["name"]["pattern"], "bad name!")
 {%- endif %}

@@ -18,14 +18,21 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from ..contrib.spectacular import ErrorSerializer
+from ..contrib.spectacular import BEARER_SCHEME, COOKIE_SCHEME, ErrorSerializer
 from .serializers import (
+    AcceptedSerializer,
     AuthenticatorCodeSerializer,
+    ChangePasswordSerializer,
+    ConfirmSignUpSerializer,
     LoginSerializer,
     MfaSettingsSerializer,
     RefreshedSerializer,
+    ResetPasswordSerializer,
     SessionSerializer,
+    SignUpAcceptedSerializer,
+    SignUpSerializer,
     TotpSetupSerializer,
+    UsernameSerializer,
 )
 from .views import MAX_NEXT_LENGTH
 
@@ -339,4 +346,137 @@ MFA_ENDPOINTS = {
 }
 VIEW_EXTENSIONS += [
     view_extension(name, methods, module="mfa") for name, methods in MFA_ENDPOINTS.items()
+]
+
+
+# The account views (in djognito.browser.accounts).
+ACCOUNT_REFUSED = OpenApiResponse(
+    description="`invalid_password` or `invalid_parameter` (Cognito's explanation in "
+    '`detail`; each `{"detail", "code"}`), or a malformed body (the body names the fields).'
+)
+CODE_REFUSED = OpenApiResponse(
+    description="`invalid_code`: a wrong or expired code, or an unknown user (one answer; "
+    'it counts as a failed attempt of the username), `invalid_password` (each `{"detail", '
+    '"code"}`), or a malformed body (the body names the fields).'
+)
+MALFORMED = OpenApiResponse(description="Malformed body (the body names the fields).")
+CODES_LIMITED = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "Too many requests from this address, or codes asked for this username "
+        "(`too_many_attempts`, known usernames or not); `Retry-After` says when to try again."
+    ),
+)
+SIGNED_IN_REFUSED = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "No valid access token (Bearer header or cookie): sign in first; `access_refused` "
+        "when Cognito no longer takes it."
+    ),
+)
+SIGNED_IN = [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
+ACCOUNT_ENDPOINTS = {
+    "SignUpView": {
+        "post": extend_schema(
+            summary="Sign up: Cognito sends a code to confirm the account (the same answer "
+            "for a taken username)",
+            request=SignUpSerializer,
+            responses={
+                202: SignUpAcceptedSerializer,
+                400: ACCOUNT_REFUSED,
+                403: CSRF_REFUSED,
+                429: CODES_LIMITED,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "ConfirmSignUpView": {
+        "post": extend_schema(
+            summary="Confirm the sign-up with the code sent",
+            request=ConfirmSignUpSerializer,
+            responses={
+                204: None,
+                400: CODE_REFUSED,
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "ResendCodeView": {
+        "post": extend_schema(
+            summary="A new sign-up code (202 whether or not the account waits for one)",
+            request=UsernameSerializer,
+            responses={
+                202: AcceptedSerializer,
+                400: MALFORMED,
+                403: CSRF_REFUSED,
+                429: CODES_LIMITED,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "ForgotPasswordView": {
+        "post": extend_schema(
+            summary="Forgot the password: a code to reset it (202 whether or not the account "
+            "exists)",
+            request=UsernameSerializer,
+            responses={
+                202: AcceptedSerializer,
+                400: MALFORMED,
+                403: CSRF_REFUSED,
+                429: CODES_LIMITED,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "ResetPasswordView": {
+        "post": extend_schema(
+            summary="A new password with the code from password/forgot/",
+            request=ResetPasswordSerializer,
+            responses={
+                204: None,
+                400: CODE_REFUSED,
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "ChangePasswordView": {
+        "post": extend_schema(
+            summary="Change the signed-in user's password",
+            request=ChangePasswordSerializer,
+            auth=SIGNED_IN,
+            responses={
+                204: None,
+                400: ACCOUNT_REFUSED,
+                401: OpenApiResponse(
+                    ErrorSerializer,
+                    description="`invalid_credentials`: the current password is not right "
+                    "(a failed attempt of the username); or no valid access token.",
+                ),
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+    "LogoutEverywhereView": {
+        "post": extend_schema(
+            summary="Sign out on every device (GlobalSignOut); cookies cleared",
+            request=None,
+            auth=SIGNED_IN,
+            responses={
+                204: None,
+                401: SIGNED_IN_REFUSED,
+                403: CSRF_REFUSED,
+                429: TOO_MANY_ATTEMPTS,
+                503: IDP_UNAVAILABLE,
+            },
+        )
+    },
+}
+VIEW_EXTENSIONS += [
+    view_extension(name, methods, module="accounts") for name, methods in ACCOUNT_ENDPOINTS.items()
 ]

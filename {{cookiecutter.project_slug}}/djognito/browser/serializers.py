@@ -123,13 +123,15 @@ class TotpSetupSerializer(serializers.Serializer):
 
 # --- Accounts (accounts.py) ---------------------------------------------------------------
 # These fields are taken exactly as sent (nothing trimmed), and their patterns are what the
-# OpenAPI schema documents: what the schema allows is accepted, anything else is a 400.
+# OpenAPI schema documents: what the schema allows is accepted, anything else is a 400
+# (attributes are a list of {"name", "value"}: OpenAPI 3.0 cannot bound an object's keys).
 # Cognito's usernames and codes hold no whitespace nor control characters.
 TOKEN_PATTERN = r"^[^\s\x00-\x1f\x7f]+$"
 # A password: anything but NUL (Cognito's policy decides the rest).
 PASSWORD_PATTERN = r"^[^\x00]+$"
 EMAIL_PATTERN = r"^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+$"
 ATTRIBUTE_VALUE_PATTERN = r"^[^\x00]*$"
+ATTRIBUTE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_:.-]{0,63}$"
 MAX_EMAIL_LENGTH = 254
 
 
@@ -178,18 +180,22 @@ def code_field() -> serializers.RegexField:
     )
 
 
-class AttributesField(serializers.DictField):
-    """User attributes, name -> value (``{"name": "Ana", "custom:team": "blue"}``)."""
+class AttributeSerializer(serializers.Serializer):
+    """One user attribute, as Cognito's ``UserAttributes`` hold them."""
 
-    child = StrictRegexField(
+    name = StrictRegexField(
+        ATTRIBUTE_NAME_PATTERN,
+        max_length=64,
+        trim_whitespace=False,
+        help_text="name, phone_number, custom:team ...",
+        error_messages={"invalid": "not an attribute name"},
+    )
+    value = StrictRegexField(
         ATTRIBUTE_VALUE_PATTERN,
         max_length=MAX_ATTRIBUTE_VALUE_LENGTH,
         allow_blank=True,
         trim_whitespace=False,
     )
-
-    def to_internal_value(self, data):
-        return checked_attributes(super().to_internal_value(data))
 
 
 class SignUpSerializer(serializers.Serializer):
@@ -205,14 +211,18 @@ class SignUpSerializer(serializers.Serializer):
         required=False,
         error_messages={"invalid": "not an email address"},
     )
-    attributes = AttributesField(required=False, help_text='e.g. {"name": "Ana"}')
+    attributes = serializers.ListField(
+        child=AttributeSerializer(),
+        max_length=MAX_ATTRIBUTES,
+        required=False,
+        help_text='e.g. [{"name": "name", "value": "Ana"}]; a name given twice: the last wins.',
+    )
 
     def validate(self, attrs: dict) -> dict:
-        attributes = dict(attrs.get("attributes") or {})
+        # Name -> value, the email field last (it wins over an "email" attribute).
+        attributes = {item["name"]: item["value"] for item in attrs.get("attributes") or ()}
         if "email" in attrs:
             attributes["email"] = attrs["email"]
-        if len(attributes) > MAX_ATTRIBUTES:
-            raise serializers.ValidationError({"attributes": f"at most {MAX_ATTRIBUTES}"})
         return {**attrs, "attributes": attributes}
 
 
