@@ -19,7 +19,9 @@ CONTENT_SECURITY_POLICY = (
 
 
 class SignInPageView(TemplateView):
-    """Sign in, see ``/api/me/``, add and list notes, refresh, sign out.
+    """Sign in (through any step Cognito asks for), see ``/api/me/``, add and list notes,
+    refresh, sign out; sign up and confirm, reset a forgotten password, change the password,
+    sign out everywhere.
 
     Plain HTML and one static script; the tokens stay in HttpOnly cookies the page cannot
     read. Replace it with your own front end.

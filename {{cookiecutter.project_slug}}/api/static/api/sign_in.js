@@ -28,9 +28,20 @@ function say(text, isError = false) {
   $("message").className = isError ? "error" : "";
 }
 
-// What a refused answer says: its detail, and how long to wait after too many attempts.
+// A validation error names its fields: {"email": ["not an email address"]}.
+function fieldErrors(data) {
+  if (!data || typeof data !== "object") return "";
+  return Object.entries(data)
+    .map(([name, errors]) => `${name}: ${[].concat(errors).join(" ")}`)
+    .join("; ");
+}
+
+// What a refused answer says: its detail (or what is wrong with each field), and how long
+// to wait after too many attempts.
 function problem(answer, fallback) {
-  const detail = (answer.data && answer.data.detail) || `${fallback} (${answer.status})`;
+  const data = answer.data;
+  const detail =
+    (data && data.detail) || fieldErrors(data) || `${fallback} (${answer.status})`;
   if (answer.status !== 429 || !answer.retryAfter) return detail;
   const wait = answer.retryAfter;
   const minutes = Math.ceil(wait / 60);
@@ -44,7 +55,7 @@ const VIEWS = ["sign-in", "challenge", "sign-up", "confirm", "forgot", "reset", 
 function view(name, username) {
   for (const other of VIEWS) $(other).hidden = other !== name;
   const form = $(name);
-  if (username && form.elements.username) form.elements.username.value = username;
+  if (username && form.elements && form.elements.username) form.elements.username.value = username;
   const first = [...form.querySelectorAll("input")].find((input) => !input.value);
   if (first && name !== "session") first.focus();
 }
