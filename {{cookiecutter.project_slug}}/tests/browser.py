@@ -54,20 +54,20 @@ def launched_chromium(playwright_api):
 def served_project(cognito, folder: Path, **variables: str):
     """gunicorn serving the project for the pool ``cognito`` as `make cognito-local && make
     serve` would locally (DEBUG on, as in a generated .env: plain http on 127.0.0.1, so
-    cookies are not Secure, and static files come from the apps); ``variables`` add to it."""
-    environment = server_environment(
-        folder,
-        DJANGO_DEBUG="on",
-        ACCESS_TOKEN_KEY=settings.ACCESS_TOKEN_KEY,
-        COGNITO_ADMIN_GROUP=settings.COGNITO_ADMIN_GROUP,
-        AWS_COGNITO_REGION=cognito.region,
-        AWS_COGNITO_USER_POOL_ID=cognito.pool_id,
-        AWS_COGNITO_APP_CLIENT_ID=cognito.client_id,
-        AWS_COGNITO_TOKEN_USE=settings.AWS_COGNITO_TOKEN_USE,
-        AWS_COGNITO_JWKS_URL=cognito.jwks_url,
-        AWS_COGNITO_ENDPOINT_URL=cognito.endpoint_url,
-        **variables,
-    )
+    cookies are not Secure, and static files come from the apps); ``variables`` add to it
+    or override it."""
+    served = {
+        "DJANGO_DEBUG": "on",
+        "ACCESS_TOKEN_KEY": settings.ACCESS_TOKEN_KEY,
+        "COGNITO_ADMIN_GROUP": settings.COGNITO_ADMIN_GROUP,
+        "AWS_COGNITO_REGION": cognito.region,
+        "AWS_COGNITO_USER_POOL_ID": cognito.pool_id,
+        "AWS_COGNITO_APP_CLIENT_ID": cognito.client_id,
+        "AWS_COGNITO_TOKEN_USE": settings.AWS_COGNITO_TOKEN_USE,
+        "AWS_COGNITO_JWKS_URL": cognito.jwks_url,
+        "AWS_COGNITO_ENDPOINT_URL": cognito.endpoint_url,
+    }
+    environment = server_environment(folder, **{**served, **variables})
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
         cwd=PROJECT,

@@ -56,7 +56,10 @@ def cognito(moto_emulator):
 
 @pytest.fixture(scope="module")
 def site(cognito, tmp_path_factory):
-    with served_project(cognito, tmp_path_factory.mktemp("browser-accounts")) as server:
+    """gunicorn for the us-east-1 pool. Access tokens whatever the bake's choice: Cognito's
+    account calls (ChangePassword, GlobalSignOut) take nothing else."""
+    folder = tmp_path_factory.mktemp("browser-accounts")
+    with served_project(cognito, folder, AWS_COGNITO_TOKEN_USE="access") as server:
         yield server
 
 
@@ -70,7 +73,7 @@ def checked_codes(signing_key, tmp_path_factory):
     ) as cognito:
         pool = dataclasses.replace(CODES_POOL, endpoint_url=cognito.url)
         folder = tmp_path_factory.mktemp("browser-codes")
-        with served_project(pool, folder) as server:
+        with served_project(pool, folder, AWS_COGNITO_TOKEN_USE="access") as server:
             yield server, cognito
 
 

@@ -388,12 +388,14 @@ $("change-password").addEventListener("submit", async (event) => {
 
 $("sign-out-everywhere").addEventListener("click", async () => {
   const answer = await call("POST", "/api/auth/logout/everywhere/");
-  if (!answer.ok && answer.status !== 401) {
-    say(problem(answer, "Not signed out"), true);
+  if (answer.ok) {
+    say("Signed out everywhere.");
+    show(false);
     return;
   }
-  say(answer.ok ? "Signed out everywhere." : "Session ended: sign in again.", !answer.ok);
-  show(false);
+  say(problem(answer, "Not signed out"), true);
+  // Still signed in here (e.g. a project of id tokens), or was the session over?
+  await showSession();
 });
 
 $("managed-login").hidden = document.body.dataset.managedLogin !== "on";
