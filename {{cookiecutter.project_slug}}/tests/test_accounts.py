@@ -103,6 +103,8 @@ def pool(settings, moto_pool):
         f"{moto_pool.endpoint_url}/{moto_pool.pool_id}/.well-known/jwks.json"
     )
     settings.AWS_COGNITO_ENDPOINT_URL = moto_pool.endpoint_url
+    # Cognito's account calls take access tokens (a project of id tokens cannot use them).
+    settings.AWS_COGNITO_TOKEN_USE = "access"
     reset_verifier()
     return moto_pool
 
