@@ -384,6 +384,12 @@ def test_signing_out_everywhere_cuts_off_a_copied_token(revocation_on, pool):
     assert refused.status_code == 401
     assert refused.json()["code"] == "token_revoked"
     assert me_with(bystander).status_code == 200
+    # Nor does the copied token reach the account and MFA endpoints.
+    body = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    change = post(browser(), CHANGE, body, HTTP_AUTHORIZATION=f"Bearer {stolen}")
+    assert (change.status_code, change.json()["code"]) == (401, "token_revoked")
+    mfa = browser().get("/api/auth/mfa/", HTTP_AUTHORIZATION=f"Bearer {stolen}")
+    assert (mfa.status_code, mfa.json()["code"]) == (401, "token_revoked")
 
 
 def test_a_wrong_reset_code_cuts_nobody_off(revocation_on, pool):
