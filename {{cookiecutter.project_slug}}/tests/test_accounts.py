@@ -13,11 +13,14 @@ revocation on, the deny-list is a real Redis.
 import json
 import logging
 from http.cookies import SimpleCookie
+from io import StringIO
 
 import boto3
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from rest_framework.test import APIClient
 
 from djognito import state
@@ -103,6 +106,8 @@ def pool(settings, moto_pool):
         f"{moto_pool.endpoint_url}/{moto_pool.pool_id}/.well-known/jwks.json"
     )
     settings.AWS_COGNITO_ENDPOINT_URL = moto_pool.endpoint_url
+    # Cognito's account calls take access tokens (a project of id tokens cannot use them).
+    settings.AWS_COGNITO_TOKEN_USE = "access"
     reset_verifier()
     return moto_pool
 
@@ -382,6 +387,12 @@ def test_signing_out_everywhere_cuts_off_a_copied_token(revocation_on, pool):
     assert refused.status_code == 401
     assert refused.json()["code"] == "token_revoked"
     assert me_with(bystander).status_code == 200
+    # Nor does the copied token reach the account and MFA endpoints.
+    body = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    change = post(browser(), CHANGE, body, HTTP_AUTHORIZATION=f"Bearer {stolen}")
+    assert (change.status_code, change.json()["code"]) == (401, "token_revoked")
+    mfa = browser().get("/api/auth/mfa/", HTTP_AUTHORIZATION=f"Bearer {stolen}")
+    assert (mfa.status_code, mfa.json()["code"]) == (401, "token_revoked")
 
 
 def test_a_wrong_reset_code_cuts_nobody_off(revocation_on, pool):
@@ -419,6 +430,33 @@ def test_the_code_limit_counts_unknown_usernames_the_same(pool, settings):
     assert answers == {known: [202, 202, 202, 429], unknown: [202, 202, 202, 429]}
     fourth = [post(browser(), FORGOT, {"username": name}) for name in (known, unknown)]
     same_answer(*fourth)
+
+
+def test_the_code_limit_follows_its_settings(pool, settings):
+    settings.AWS_COGNITO_CODES_PER_USERNAME = 1
+    settings.AWS_COGNITO_CODES_WINDOW_SECONDS = 60
+    username = pool.name("nobody")
+    assert post(browser(), FORGOT, {"username": username}).status_code == 202
+    limited = post(browser(), RESEND, {"username": username})
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "check_id"),
+    [
+        ("AWS_COGNITO_CODES_PER_USERNAME", 0, "djognito.E119"),
+        ("AWS_COGNITO_CODES_PER_USERNAME", "three", "djognito.E119"),
+        ("AWS_COGNITO_CODES_WINDOW_SECONDS", -1, "djognito.E120"),
+        ("AWS_COGNITO_CODES_WINDOW_SECONDS", 10**9, "djognito.E120"),
+    ],
+)
+def test_the_code_limit_settings_are_checked(settings, setting, value, check_id):
+    setattr(settings, setting, value)
+    with pytest.raises(SystemCheckError) as refused:
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+    assert f"{setting} " in str(refused.value)
+    assert f"({check_id})" in str(refused.value)
 
 
 def test_five_wrong_reset_codes_lock_the_username_whatever_the_code(pool):
@@ -606,16 +644,25 @@ def test_the_local_pool_signs_up_and_resets_with_any_code(moto_pool, settings):
 # --- What moto cannot show: CognitoChallengeServer -------------------------------------------
 
 
-@pytest.fixture
-def cognito(settings, signing_key):
-    """A Cognito stand-in for the test pool, with an app client secret."""
+@pytest.fixture(scope="module")
+def challenge_server(signing_key):
+    """A Cognito stand-in for the test pool, with an app client secret (one per module)."""
     config = load_config()
     with CognitoChallengeServer(
         signing_key, config.issuer, config.app_client_ids[0], [], client_secret="s3cret"
     ) as server:
-        settings.AWS_COGNITO_ENDPOINT_URL = server.url
-        settings.AWS_COGNITO_APP_CLIENT_SECRET = "s3cret"
         yield server
+
+
+@pytest.fixture
+def cognito(settings, challenge_server):
+    """The stand-in as each test first finds it: no accounts, no refusals, no requests."""
+    challenge_server.accounts.clear()
+    challenge_server.failing.clear()
+    challenge_server.requests.clear()
+    settings.AWS_COGNITO_ENDPOINT_URL = challenge_server.url
+    settings.AWS_COGNITO_APP_CLIENT_SECRET = "s3cret"
+    return challenge_server
 
 
 def test_the_code_sent_confirms_and_a_wrong_one_does_not(cognito):

@@ -135,7 +135,7 @@ def end_every_session(username: str, pool: str) -> None:
 
 
 class AccountView(BrowserSessionView):
-    """Base of the endpoints for anyone: the body validated into ``self.body``."""
+    """Base of the endpoints anyone may call (no token): bodies read with ``validated``."""
 
     def validated(self, request) -> dict:
         """The request body, validated by the view's serializer (400 otherwise)."""

@@ -30,7 +30,8 @@ class SignedInView(BrowserSessionView):
         if self.claims.get("token_use") != "access":
             # Cognito's account calls take the access token only (AWS_COGNITO_TOKEN_USE=access).
             raise AuthenticationFailed(
-                "the cookie must hold an access token", "access_token_required"
+                "this needs an access token (AWS_COGNITO_TOKEN_USE=access)",
+                "access_token_required",
             )
         self.access_token, _source = authentication.get_raw_token(request)
         self.username = str(self.claims.get("username") or self.claims.get("sub") or "")
