@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 from djognito.authentication import BaseCognitoAuthentication
 from djognito.conf import load_config
 from djognito.core.jws import parse_token
+from djognito.errors import MalformedToken
 from djognito.jwt_utils import get_verifier, verify_jwt
+from djognito.testing import b64url, b64url_json
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +118,80 @@ def test_values_of_an_unverified_token_are_not_interned(tokens, other_key):
         verify_jwt(token)
     probe = fresh(issuer)
     assert sys.intern(probe) is probe
+
+
+# --- JSON as Cognito writes it, and any other spelling ----------------------------------
+
+
+def signed_payload(tokens, text: str) -> str:
+    """A token of the test pool whose payload is exactly ``text``."""
+    header = b64url_json({"kid": tokens.key.kid, "alg": "RS256"})
+    signing_input = f"{header}.{b64url(text.encode())}"
+    return f"{signing_input}.{b64url(tokens.key.sign(signing_input.encode()))}"
+
+
+SPELLINGS = {
+    "compact": lambda claims: json.dumps(claims, separators=(",", ":")),
+    "spaced": json.dumps,
+    "indented": lambda claims: "\n " + json.dumps(claims, indent=2) + " \n",
+    "escaped-slashes": lambda claims: json.dumps(claims).replace("/", "\\/"),
+    "escaped-letters": lambda claims: json.dumps(claims).replace('"alice"', '"\\u0061lice"'),
+    "non-ascii": lambda claims: json.dumps({**claims, "name": "Zoë"}, ensure_ascii=False),
+    "compact-non-ascii": lambda claims: json.dumps(
+        {**claims, "name": "Zoë"}, separators=(",", ":"), ensure_ascii=False
+    ),
+}
+
+
+@pytest.mark.parametrize("spell", SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_every_spelling_of_the_claims_verifies_the_same(tokens, spell):
+    claims = tokens.claims("alice", groups=["readers"])
+    verified = verify_jwt(signed_payload(tokens, spell(claims)))
+    assert verified["username"] == "alice"
+    assert verified["cognito:groups"] == ("readers",)
+    assert {name: verified[name] for name in claims if name != "cognito:groups"} == {
+        name: value for name, value in claims.items() if name != "cognito:groups"
+    }
+
+
+REPEATED_NAMES = {
+    "compact": lambda text: text[:-1] + ',"sub":"sub-root"}',
+    "spaced": lambda text: text[:-1] + ' , "sub" : "sub-root"}',
+    "escaped-name": lambda text: text[:-1] + ',"s\\u0075b":"sub-root"}',
+    "nested": lambda text: text[:-1] + ',"custom:profile":{"tier":"free","tier":"gold"}}',
+    "in-a-list": lambda text: text[:-1] + ',"custom:list":[{"a":1,"a":2}]}',
+}
+
+
+@pytest.mark.parametrize("repeat", REPEATED_NAMES.values(), ids=REPEATED_NAMES.keys())
+def test_a_repeated_name_is_refused_however_it_is_written(tokens, repeat):
+    text = json.dumps(tokens.claims("alice"), separators=(",", ":"))
+    with pytest.raises(MalformedToken, match="payload is not JSON"):
+        verify_jwt(signed_payload(tokens, repeat(text)))
+
+
+LIST_HOLDERS = {
+    "groups-only": {},
+    "another-list": {"amr": ["pwd", "mfa"]},
+    "bracket-in-a-string": {"custom:note": "see [1]"},
+    "brace-in-a-string": {"custom:note": "{not an object}"},
+    "object-with-a-list": {"custom:profile": {"tags": ["a", ["b"]]}},
+}
+
+
+@pytest.mark.parametrize("extra", LIST_HOLDERS.values(), ids=LIST_HOLDERS.keys())
+def test_every_list_is_frozen_whatever_else_the_payload_holds(tokens, extra):
+    token = tokens.token("bob", groups=["readers", "admin"], **extra)
+    for claims in (verify_jwt(token), verify_jwt(token)):  # a miss, then a cache hit
+        assert claims["cognito:groups"] == ("readers", "admin")
+        for value in claims.values():
+            assert type(value) is not list
+        if "amr" in extra:
+            assert claims["amr"] == ("pwd", "mfa")
+        if "custom:profile" in extra:
+            assert claims["custom:profile"]["tags"] == ("a", ("b",))
+            with pytest.raises(TypeError):
+                claims["custom:profile"]["tags"] = ()
 
 
 # --- Strings that are not valid Unicode ------------------------------------------------

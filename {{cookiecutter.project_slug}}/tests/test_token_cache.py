@@ -135,3 +135,18 @@ def test_an_entry_is_dropped_when_its_key_leaves_the_key_set(tokens, clock, jwks
     with pytest.raises(UnknownKey):
         verifier.verify(token)
     assert len(verifier.cache) == 0
+
+
+def test_a_token_ending_like_a_cached_one_is_verified_in_full(tokens, clock):
+    # Entries are found by the signature's end: a token that keeps a cached token's
+    # signature under other claims finds that entry, and is still checked in full.
+    verifier = make_verifier(clock, counting=True)
+    genuine = tokens.token("alice")
+    verifier.verify(genuine)
+    header, _, signature = genuine.split(".")
+    forged_payload = tokens.token("root", **{"cognito:groups": ["admin"]}).split(".")[1]
+    with pytest.raises(InvalidSignature):
+        verifier.verify(f"{header}.{forged_payload}.{signature}")
+    assert verifier.keyset.signature_checks == 2
+    assert verifier.verify(genuine)["username"] == "alice"  # still served from the cache
+    assert verifier.keyset.signature_checks == 2

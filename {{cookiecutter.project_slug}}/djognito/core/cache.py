@@ -1,15 +1,24 @@
-"""A bounded, thread-safe LRU of tokens that verified, so repeat requests skip RSA.
+"""A bounded LRU of tokens that verified, so repeat requests skip RSA.
 
 An entry lives until the earlier of its token's expiry (``exp`` plus leeway) and a short
 TTL, and is only used while the key that verified it is still the pool's key for its
 ``kid``. Only successes are stored: refused tokens cost an attacker a full verification
-each and take no memory. Entries are immutable (``frozen_claims``): callers get a shallow
-copy whose nested values cannot be changed, so no request can alter what later ones see.
+each and take no memory. Cached claims are never handed out themselves: callers get a
+shallow copy whose nested values cannot be changed (``frozen_claims``), so no request can
+alter what later ones see.
+
+Entries are found by the last ``KEY_CHARACTERS`` characters of the token (its signature's
+end) and used only when the whole token is equal: hashing a kilobyte-long token on every
+request would cost more than the rest of a cache hit. Safe under threads without a lock:
+each ``OrderedDict`` operation is atomic under the GIL, and an entry another thread evicts
+in between is simply gone.
 """
 
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+
+# 32 base64url characters of an RSA signature: 192 bits no one can aim at without the key.
+KEY_CHARACTERS = 32
 
 
 class ReadOnlyDict(dict):
@@ -34,64 +43,75 @@ def _frozen(value):
     return value
 
 
-def frozen_claims(claims: dict) -> ReadOnlyDict:
-    """``claims`` with every list turned into a tuple and every object made read-only."""
-    frozen = ReadOnlyDict(claims)
+def frozen_claims(claims: dict) -> dict:
+    """``claims`` with every nested list turned into a tuple and every nested object made
+    read-only, changed in place (the top level stays a dict: callers only get copies of it).
+    """
     # Most claims are strings and numbers: only containers need converting.
     for name, value in claims.items():
         kind = type(value)
         if kind is list or kind is dict:
-            dict.__setitem__(frozen, name, _frozen(value))
-    return frozen
+            claims[name] = _frozen(value)
+    return claims
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CachedToken:
-    """What a verification proved, and until when it may be reused."""
+    """What a verification of ``token`` proved, and until when it may be reused (never
+    changed once stored: not frozen only because frozen dataclasses are slow to build)."""
 
+    token: str
     claims: dict
     kid: str
     key: object
     valid_until: float
+    keys_fresh_until: float  # KeySet.fresh_until() when it was stored
 
 
 class VerifiedTokenCache:
-    """LRU of ``token -> CachedToken`` holding at most ``maxsize`` entries (0: off)."""
+    """LRU of verified tokens holding at most ``maxsize`` entries (0: off)."""
 
     def __init__(self, maxsize: int, ttl: float):
         self.maxsize = maxsize
         self.ttl = ttl
         self._entries: OrderedDict[str, CachedToken] = OrderedDict()
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, token: str, now: float) -> CachedToken | None:
         """The live entry for ``token`` at time ``now``, or None (expired ones are dropped)."""
-        if not self.maxsize:
+        entries = self._entries
+        key = token[-KEY_CHARACTERS:]
+        entry = entries.get(key)
+        if entry is None or entry.token != token:
             return None
-        with self._lock:
-            entry = self._entries.get(token)
-            if entry is None:
-                return None
-            if now > entry.valid_until:
-                del self._entries[token]
-                return None
-            self._entries.move_to_end(token)
+        if now > entry.valid_until:
+            entries.pop(key, None)
+            return None
+        try:
+            entries.move_to_end(key)
+        except KeyError:  # evicted by another thread since the look-up: still valid
             return entry
+        return entry
 
-    def put(self, token: str, entry: CachedToken) -> None:
+    def put(self, entry: CachedToken) -> None:
         """Store an entry, evicting the least recently used beyond ``maxsize``."""
         if not self.maxsize:
             return
-        with self._lock:
-            self._entries[token] = entry
-            self._entries.move_to_end(token)
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
+        entries = self._entries
+        key = entry.token[-KEY_CHARACTERS:]
+        entries[key] = entry
+        entries.move_to_end(key)
+        while len(entries) > self.maxsize:
+            try:
+                entries.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
 
     def discard(self, token: str) -> None:
         """Forget ``token`` (its key left the key set)."""
-        with self._lock:
-            self._entries.pop(token, None)
+        key = token[-KEY_CHARACTERS:]
+        entry = self._entries.get(key)
+        if entry is not None and entry.token == token:
+            self._entries.pop(key, None)

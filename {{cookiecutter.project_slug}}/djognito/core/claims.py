@@ -40,11 +40,21 @@ def is_client_token(claims: dict) -> bool:
     return claims.get("token_use") == "access" and "username" not in claims
 
 
-def _non_blank_string(claims: dict, name: str) -> str:
-    value = claims.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidClaim(f"invalid claim: {name} must be a non-empty string")
-    return value
+_ABSENT = object()
+
+
+def _is_non_blank_string(value) -> bool:
+    # Same as value.strip() being non-empty, without building the stripped copy.
+    return type(value) is str and bool(value) and not value.isspace()
+
+
+def _all_strings(items: list) -> bool:
+    # str.join refuses any item that is not a string, at C speed.
+    try:
+        "".join(items)
+    except TypeError:
+        return False
+    return True
 
 
 class CognitoClaimsValidator:
@@ -61,35 +71,44 @@ class CognitoClaimsValidator:
 
     def validate(self, claims: dict, now: float) -> None:
         """Raise the ``TokenError`` of the first rule ``claims`` breaks at time ``now``."""
-        exp = _timestamp(claims, "exp", required=True)
-        if now > exp + self.leeway:
+        # Every check runs for every token, in this order; the common case (integer times,
+        # plain strings) is tested inline, anything else by the general helpers.
+        get = claims.get
+        leeway = self.leeway
+        exp = get("exp")
+        if type(exp) is not int:
+            exp = _timestamp(claims, "exp", required=True)
+        if now > exp + leeway:
             raise TokenExpired()
-        iat = _timestamp(claims, "iat", required=True)
-        if iat > now + self.leeway:
+        iat = get("iat")
+        if type(iat) is not int:
+            iat = _timestamp(claims, "iat", required=True)
+        if iat > now + leeway:
             raise TokenIssuedInFuture()
-        if exp - iat > self.max_lifetime + self.leeway:
+        if exp - iat > self.max_lifetime + leeway:
             raise TokenLifetimeTooLong()
-        nbf = _timestamp(claims, "nbf", required=False)
-        if nbf is not None and nbf > now + self.leeway:
-            raise TokenNotYetValid()
-        if claims.get("iss") != self.issuer:
+        if "nbf" in claims:
+            nbf = _timestamp(claims, "nbf", required=False)
+            if nbf is not None and nbf > now + leeway:
+                raise TokenNotYetValid()
+        if get("iss") != self.issuer:
             raise InvalidIssuer()
-        if claims.get("token_use") != self.token_use:
+        if get("token_use") != self.token_use:
             raise InvalidTokenUse(f"wrong token use: expected an {self.token_use} token")
-        client = claims.get(self.client_claim)
-        if not isinstance(client, str) or client not in self.client_ids:
+        client = get(self.client_claim)
+        if type(client) is not str or client not in self.client_ids:
             raise InvalidClient()
         if is_client_token(claims):
-            if claims.get("sub") != client:
+            if get("sub") != client:
                 raise InvalidClaim("invalid claim: a client token's sub must be its client_id")
-        else:
-            _non_blank_string(claims, self.username_claim)
-        _non_blank_string(claims, "sub")
-        groups = claims.get("cognito:groups", [])
-        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        elif not _is_non_blank_string(get(self.username_claim)):
+            raise InvalidClaim(f"invalid claim: {self.username_claim} must be a non-empty string")
+        if not _is_non_blank_string(get("sub")):
+            raise InvalidClaim("invalid claim: sub must be a non-empty string")
+        groups = get("cognito:groups", _ABSENT)
+        if groups is not _ABSENT and (type(groups) is not list or not _all_strings(groups)):
             raise InvalidClaim("invalid claim: cognito:groups must be a list of strings")
-        scope = claims.get("scope", "")
-        if not isinstance(scope, str):
+        if type(get("scope", "")) is not str:
             raise InvalidClaim("invalid claim: scope must be a string")
 
     def expires_at(self, claims: dict) -> float:

@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import requests
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from jose import jwk
 from jose.exceptions import JOSEError
 
@@ -32,6 +35,8 @@ logger = logging.getLogger(__name__)
 MAX_JWKS_BYTES = 512 * 1024
 MAX_KEYS = 64
 MIN_RSA_BITS = 2048
+PKCS1V15 = padding.PKCS1v15()
+SHA256 = hashes.SHA256()
 
 
 class KeySetError(Exception):
@@ -63,6 +68,24 @@ def _usable_entry(entry) -> bool:
     )
 
 
+class RS256PublicKey:
+    """A pool's public key, checking RS256 signatures with ``cryptography`` directly (the
+    padding and hash objects are made once, not per token)."""
+
+    __slots__ = ("public_key",)
+
+    def __init__(self, public_key):
+        self.public_key = public_key
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        """True when ``signature`` is this key's RS256 signature of ``signing_input``."""
+        try:
+            self.public_key.verify(signature, signing_input, PKCS1V15, SHA256)
+        except InvalidSignature:
+            return False
+        return True
+
+
 def _convert(entry: dict):
     kid = entry["kid"]
     try:
@@ -73,7 +96,7 @@ def _convert(entry: dict):
     if key.prepared_key.key_size < MIN_RSA_BITS or not key.is_public():
         logger.warning("JWKS key %r is not a public RSA key of 2048 bits or more", kid)
         return None
-    return key
+    return RS256PublicKey(key.prepared_key)
 
 
 def build_keys(document) -> dict:
@@ -118,7 +141,8 @@ class KeySet:
         self.clock = clock
         self.session = session or requests.Session()
         self.fetch_count = 0
-        self._state = KeySetState()
+        # The current snapshot; read it freely, it is replaced whole, never changed.
+        self.state = KeySetState()
         self._fetch_lock = threading.Lock()
 
     @classmethod
@@ -135,7 +159,7 @@ class KeySet:
 
     def get_key(self, kid: str):
         """The key for ``kid``; may fetch. Raises ``UnknownKey`` or ``KeySetUnavailable``."""
-        state = self._state
+        state = self.state
         now = self.clock()
         if state.fetched_at is None:
             state = self._refresh(state, now)
@@ -152,9 +176,15 @@ class KeySet:
             raise KeySetUnavailable()
         raise UnknownKey()
 
+    def fresh_until(self) -> float:
+        """The instant (of ``clock``) until which ``get_key`` uses the keys held without a
+        fetch: a cache hit before it needs no call here (-inf while no keys are held)."""
+        fetched_at = self.state.fetched_at
+        return float("-inf") if fetched_at is None else fetched_at + self.ttl
+
     def prefetch(self) -> bool:
         """Fetch the key set now unless it is held (a warm start); True when keys are held."""
-        state = self._state
+        state = self.state
         if state.fetched_at is None:
             state = self._refresh(state, self.clock())
         return bool(state.keys)
@@ -166,22 +196,22 @@ class KeySet:
         if not self._fetch_lock.acquire(blocking=wait):
             return seen
         try:
-            current = self._state
+            current = self.state
             if current.generation != seen.generation:
                 return current  # another thread fetched while we waited
             try:
                 keys = self._fetch()
             except KeySetError as exc:
                 logger.warning("JWKS fetch from %s failed: %s", self.url, exc)
-                self._state = KeySetState(
+                self.state = KeySetState(
                     current.keys, current.fetched_at, now, current.generation + 1
                 )
             else:
                 # WARNING, like failures: a fetch is rare (once per TTL or rotation) and worth
                 # seeing in production logs, whose default level hides INFO.
                 logger.warning("JWKS fetched from %s: %d key(s)", self.url, len(keys))
-                self._state = KeySetState(keys, now, now, current.generation + 1)
-            return self._state
+                self.state = KeySetState(keys, now, now, current.generation + 1)
+            return self.state
         finally:
             self._fetch_lock.release()
 
@@ -227,7 +257,7 @@ class KeySet:
 
     def status(self) -> dict:
         """Readiness figures for health checks: key count and age of the last good fetch."""
-        state = self._state
+        state = self.state
         age = None if state.fetched_at is None else round(self.clock() - state.fetched_at, 1)
         return {"keys": len(state.keys), "age_seconds": age, "fetches": self.fetch_count}
 

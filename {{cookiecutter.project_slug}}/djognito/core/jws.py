@@ -8,12 +8,23 @@ import binascii
 import json
 from dataclasses import dataclass
 
+import orjson
+import pybase64
+
 from ..errors import MalformedToken, TokenTooLarge
 
 BASE64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-TO_STANDARD_BASE64 = bytes.maketrans(b"-_", b"+/")
-# By segment length modulo 4: the bits of the last character that encode nothing.
+# base64url to standard base64 in one pass. "+", "/" and "=" are not base64url: they become
+# "!", which strict decoding refuses like every other byte outside the alphabet.
+TO_STANDARD_BASE64 = bytes.maketrans(b"-_+/=", b"+/!!!")
+# By segment length modulo 4: the padding strict decoding needs, and the bits of the last
+# character that encode nothing (None: no base64 text has that length).
+PADDING = (b"", None, b"==", b"=")
 UNUSED_BITS_MASK = (0, None, 0b1111, 0b11)
+# The 6-bit value of each base64url byte; 0xFF for every other byte.
+SEXTET_OF_BYTE = bytes(
+    BASE64URL_ALPHABET.index(byte) if byte in BASE64URL_ALPHABET else 0xFF for byte in range(256)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,32 +92,73 @@ def _is_valid_unicode(value) -> bool:
 
 
 _decoder = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
+_scan_once = _decoder.scan_once
 
 
 def decode_segment(segment: str, what: str) -> bytes:
     """Decode one unpadded base64url segment, refusing any other alphabet or padding."""
-    raw = segment.encode("ascii")
-    # Deleting every alphabet byte leaves nothing only for pure base64url (C speed, no regex).
-    if not raw or raw.translate(None, BASE64URL_ALPHABET):
-        raise MalformedToken(f"malformed token: {what} is not base64url")
+    return decode_base64url(segment.encode("ascii"), what)
+
+
+def decode_base64url(raw: bytes, what: str) -> bytes:
+    """``decode_segment`` of a segment already in ASCII bytes."""
+    remainder = len(raw) % 4
+    unused_bits = UNUSED_BITS_MASK[remainder]
     # The last character of an unpadded segment carries unused low bits: they must be zero,
-    # or several spellings would decode to one signature.
-    unused_bits = UNUSED_BITS_MASK[len(raw) % 4]
-    if unused_bits is None or BASE64URL_ALPHABET.index(raw[-1]) & unused_bits:
+    # or several spellings would decode to one signature. (A byte outside the alphabet has
+    # every bit set; when no bit is unused, strict decoding refuses it below.)
+    if not raw or unused_bits is None or SEXTET_OF_BYTE[raw[-1]] & unused_bits:
         raise MalformedToken(f"malformed token: {what} is not base64url")
     try:
-        padded = raw.translate(TO_STANDARD_BASE64) + b"=" * (-len(raw) % 4)
-        return binascii.a2b_base64(padded, strict_mode=True)
+        standard = raw.translate(TO_STANDARD_BASE64) + PADDING[remainder]
+        # pybase64 decodes with SIMD; validate=True refuses every byte outside the alphabet.
+        return pybase64.b64decode(standard, validate=True)
     except binascii.Error as exc:
         raise MalformedToken(f"malformed token: {what} is not base64url") from exc
 
 
+def _parse_object(text: str):
+    # The scanner itself, without JSONDecoder.decode's whitespace handling in Python; text
+    # that does not start with "{" or has anything after its end takes the general path.
+    if text[:1] == "{":
+        try:
+            value, end = _scan_once(text, 0)
+        except StopIteration:
+            value, end = None, -1
+        if end == len(text):
+            return value
+    return _decoder.decode(text)
+
+
+def _canonical_object(raw: bytes):
+    """The object ``raw`` holds when it is JSON exactly as orjson writes it, else None.
+
+    orjson refuses invalid UTF-8, lone surrogates, NaN and numbers too large for it, but
+    keeps the last of two equal names. Writing the result back gives ``raw`` again only if
+    no name repeats (each name is written once) and nothing was escaped: such text needs
+    none of the checks below. Tokens as Cognito writes them take this path."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if type(value) is dict and orjson.dumps(value) == raw:
+        return value
+    return None
+
+
 def decode_json_object(segment: str, what: str) -> dict:
     """Decode a segment that must hold a JSON object with unique keys."""
-    raw = decode_segment(segment, what)
+    return parse_json_object(decode_segment(segment, what), what)
+
+
+def parse_json_object(raw: bytes, what: str) -> dict:
+    """The JSON object with unique keys that the (decoded) ``raw`` must hold."""
+    value = _canonical_object(raw)
+    if value is not None:
+        return value
     try:
         text = raw.decode("utf-8")
-        value = _decoder.decode(text)
+        value = _parse_object(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise MalformedToken(f"malformed token: {what} is not JSON") from exc
     if not isinstance(value, dict):
@@ -129,6 +181,25 @@ def split_token(token, max_bytes: int) -> list[str]:
     if len(segments) != 3:
         raise MalformedToken("malformed token: expected three dot-separated segments")
     return segments
+
+
+def split_token_bytes(token, max_bytes: int) -> tuple[bytes, int, int]:
+    """``token`` as ASCII bytes, with the positions of its two dots; raise as ``split_token``.
+
+    The verifier's split: the segments are sliced from one copy of the token, and the
+    signing input (everything before the second dot) needs no copy of its own."""
+    if not isinstance(token, str):
+        raise MalformedToken("malformed token: not a string")
+    if len(token) > max_bytes:
+        raise TokenTooLarge()
+    if not token.isascii():
+        raise MalformedToken("malformed token: not ASCII")
+    raw = token.encode("ascii")
+    first = raw.find(b".")
+    second = raw.find(b".", first + 1) if first >= 0 else -1
+    if second < 0 or raw.find(b".", second + 1) >= 0:
+        raise MalformedToken("malformed token: expected three dot-separated segments")
+    return raw, first, second
 
 
 def parse_token(token, max_bytes: int) -> UnverifiedToken:

@@ -14,19 +14,29 @@ from ..errors import (
     UnsupportedHeader,
 )
 from .cache import CachedToken, VerifiedTokenCache, frozen_claims
-from .claims import CognitoClaimsValidator, verified_claims
+from .claims import CognitoClaimsValidator, VerifiedClaims, verified_claims
 from .jwks import KeySet
-from .jws import decode_json_object, decode_segment, split_token
+from .jws import decode_base64url, parse_json_object, split_token_bytes
 
 ALLOWED_ALGORITHM = "RS256"
 # Header parameters that carry or point to a key: the key always comes from the pool's key
 # set, so a token naming its own key is refused rather than silently ignored.
 KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
 MAX_KNOWN_HEADERS = 64
-# Claims whose (signed) values are the same in every token of a pool: one copy of each is
-# kept for all cached tokens.
-SHARED_VALUE_NAMES = ("iss", "token_use", "client_id", "aud", "scope")
-MAX_SHARED_VALUES = 256
+# Scope strings repeat across a pool's tokens: one copy of each is kept for all cached
+# tokens (as for the issuer, token use and client), up to this many.
+MAX_SHARED_SCOPES = 256
+
+
+def _freeze(claims: dict, payload: bytes) -> None:
+    """``frozen_claims(claims)``, with a shortcut for the usual Cognito payload."""
+    groups = claims.get("cognito:groups")
+    # One "[" and one "{" in the whole text: the only container is the (validated) list
+    # of group names. Any other payload, or a bracket inside a string, takes the full walk.
+    if type(groups) is list and payload.count(b"[") == 1 and payload.count(b"{") == 1:
+        claims["cognito:groups"] = tuple(groups)
+    elif b"[" in payload or payload.count(b"{") > 1:
+        frozen_claims(claims)
 
 
 class TokenVerifier:
@@ -44,12 +54,15 @@ class TokenVerifier:
             raise ImproperlyConfigured("; ".join(f"{name} {message}" for name, message in found))
         self.config = config
         self.issuer = config.issuer
+        self.pool = config.user_pool_id
+        self.max_token_bytes = config.max_token_bytes
         self.clock = clock
         self.keyset = keyset or KeySet.for_pool(config)
         self.claims_validator = CognitoClaimsValidator(config)
         self.cache = VerifiedTokenCache(config.token_cache_size, config.token_cache_ttl_seconds)
         self._known_headers: dict[str, str] = {}
-        self._shared_values: dict[str, str] = {}
+        self._shared_scopes: dict[str, str] = {}
+        self._client_ids = {client: client for client in config.app_client_ids}
 
     def verify(self, token: str) -> dict:
         """The verified claims of ``token``; raises a ``TokenError`` naming the failed rule.
@@ -60,49 +73,64 @@ class TokenVerifier:
         claims = self.cached_claims(token, now)
         if claims is not None:
             return claims
-        header_segment, payload_segment, signature_segment = split_token(
-            token, self.config.max_token_bytes
-        )
+        raw, first_dot, second_dot = split_token_bytes(token, self.max_token_bytes)
+        header_segment = raw[:first_dot]
         kid = self._known_headers.get(header_segment)
         if kid is None:
-            kid = self._check_header(decode_json_object(header_segment, "header"))
-        claims = decode_json_object(payload_segment, "payload")
-        signature = decode_segment(signature_segment, "signature")
+            header = parse_json_object(decode_base64url(header_segment, "header"), "header")
+            kid = self._check_header(header)
+        payload = decode_base64url(raw[first_dot + 1 : second_dot], "payload")
+        claims = parse_json_object(payload, "payload")
+        signature = decode_base64url(raw[second_dot + 1 :], "signature")
         # Before the key look-up: another issuer's token (an unknown kid) fetches no key set.
         if claims.get("iss") != self.issuer:
             raise InvalidIssuer()
         key = self.keyset.get_key(kid)
-        signing_input = token[: len(header_segment) + 1 + len(payload_segment)].encode("ascii")
-        if not key.verify(signing_input, signature):
+        if not key.verify(raw[:second_dot], signature):
             raise InvalidSignature()
         self.claims_validator.validate(claims, now)
         self._remember_header(header_segment, kid)
-        self._share_pool_values(claims)
-        claims = frozen_claims(claims)
-        valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
-        self.cache.put(token, CachedToken(claims, kid, key, valid_until))
-        return verified_claims(claims, self.config.user_pool_id)
+        _freeze(claims, payload)
+        if self.cache.maxsize:
+            self._cache(token, claims, kid, key, now)
+        return verified_claims(claims, self.pool)
 
     def cached_claims(self, token: str, now: float | None = None) -> dict | None:
         """The claims of ``token`` when it verified before and its key is still the pool's;
         None otherwise (then ``verify`` checks it in full)."""
         # The size bound comes first: an oversized string is never hashed or parsed.
-        if not isinstance(token, str) or len(token) > self.config.max_token_bytes:
+        if not isinstance(token, str) or len(token) > self.max_token_bytes:
             return None
         if now is None:
             now = self.clock()
         cached = self.cache.get(token, now)
         if cached is None:
             return None
+        keyset = self.keyset
+        if (
+            keyset.clock() < cached.keys_fresh_until
+            and keyset.state.keys.get(cached.kid) is cached.key
+        ):
+            # verified_claims(), inline: this is the whole cost of a cache hit.
+            claims = VerifiedClaims(cached.claims)
+            claims.pool = self.pool
+            return claims
         try:
-            current_key = self.keyset.get_key(cached.kid)
+            current_key = self.keyset.get_key(cached.kid)  # may refresh the key set
         except TokenError:
             current_key = None
         if current_key is cached.key:
-            return verified_claims(cached.claims, self.config.user_pool_id)
+            return verified_claims(cached.claims, self.pool)
         # The key that verified it was replaced or left the key set: verify anew.
         self.cache.discard(token)
         return None
+
+    def _cache(self, token: str, claims: dict, kid: str, key, now: float) -> None:
+        """Keep the verified ``claims`` of ``token`` until its expiry or the cache's TTL."""
+        self._share_pool_values(claims)
+        valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
+        entry = CachedToken(token, claims, kid, key, valid_until, self.keyset.fresh_until())
+        self.cache.put(entry)
 
     @property
     def keysets(self) -> list[KeySet]:
@@ -111,13 +139,17 @@ class TokenVerifier:
 
     def _share_pool_values(self, claims: dict) -> None:
         """Replace pool-wide values of (verified) ``claims`` by the copy already held."""
-        values = self._shared_values
-        if len(values) >= MAX_SHARED_VALUES:
-            values.clear()
-        for name in SHARED_VALUE_NAMES:
-            value = claims.get(name)
-            if type(value) is str:
-                claims[name] = values.setdefault(value, value)
+        # Validated: the issuer, token use and client are this pool's own strings.
+        claims["iss"] = self.issuer
+        claims["token_use"] = self.config.token_use
+        client_claim = self.config.client_claim
+        claims[client_claim] = self._client_ids[claims[client_claim]]
+        scope = claims.get("scope")
+        if type(scope) is str:
+            scopes = self._shared_scopes
+            if len(scopes) >= MAX_SHARED_SCOPES:
+                scopes.clear()
+            claims["scope"] = scopes.setdefault(scope, scope)
 
     def _remember_header(self, header_segment: str, kid: str) -> None:
         # Tokens of a pool share a handful of header segments: once one has verified, its
