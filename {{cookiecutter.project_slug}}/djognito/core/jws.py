@@ -171,20 +171,13 @@ def parse_json_object(raw: bytes, what: str) -> dict:
 
 def split_token(token, max_bytes: int) -> list[str]:
     """The three segments of ``token``; raise ``MalformedToken`` or ``TokenTooLarge``."""
-    if not isinstance(token, str):
-        raise MalformedToken("malformed token: not a string")
-    if len(token) > max_bytes:
-        raise TokenTooLarge()
-    if not token.isascii():
-        raise MalformedToken("malformed token: not ASCII")
-    segments = token.split(".")
-    if len(segments) != 3:
-        raise MalformedToken("malformed token: expected three dot-separated segments")
-    return segments
+    _, first_dot, second_dot = split_token_bytes(token, max_bytes)
+    return [token[:first_dot], token[first_dot + 1 : second_dot], token[second_dot + 1 :]]
 
 
 def split_token_bytes(token, max_bytes: int) -> tuple[bytes, int, int]:
-    """``token`` as ASCII bytes, with the positions of its two dots; raise as ``split_token``.
+    """``token`` as ASCII bytes, with the positions of its two dots; raise
+    ``MalformedToken`` or ``TokenTooLarge``.
 
     The verifier's split: the segments are sliced from one copy of the token, and the
     signing input (everything before the second dot) needs no copy of its own."""
