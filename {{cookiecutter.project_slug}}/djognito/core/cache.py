@@ -43,10 +43,21 @@ def _frozen(value):
     return value
 
 
-def frozen_claims(claims: dict) -> dict:
+def frozen_claims(claims: dict, text: bytes | None = None) -> dict:
     """``claims`` with every nested list turned into a tuple and every nested object made
     read-only, changed in place (the top level stays a dict: callers only get copies of it).
-    """
+
+    ``text``, the JSON the claims were read from, lets the usual payloads skip the walk."""
+    if text is not None:
+        groups = claims.get("cognito:groups")
+        # One "[" and one "{" in the whole text: the groups list is the only container, and
+        # holds none. No "[" and one "{": there is no container at all. Anything else (a
+        # bracket inside a string included) takes the walk.
+        if type(groups) is list and text.count(b"[") == 1 and text.count(b"{") == 1:
+            claims["cognito:groups"] = tuple(groups)
+            return claims
+        if b"[" not in text and text.count(b"{") == 1:
+            return claims
     # Most claims are strings and numbers: only containers need converting.
     for name, value in claims.items():
         kind = type(value)

@@ -28,17 +28,6 @@ MAX_KNOWN_HEADERS = 64
 MAX_SHARED_SCOPES = 256
 
 
-def _freeze(claims: dict, payload: bytes) -> None:
-    """``frozen_claims(claims)``, with a shortcut for the usual Cognito payload."""
-    groups = claims.get("cognito:groups")
-    # One "[" and one "{" in the whole text: the only container is the (validated) list
-    # of group names. Any other payload, or a bracket inside a string, takes the full walk.
-    if type(groups) is list and payload.count(b"[") == 1 and payload.count(b"{") == 1:
-        claims["cognito:groups"] = tuple(groups)
-    elif b"[" in payload or payload.count(b"{") > 1:
-        frozen_claims(claims)
-
-
 class TokenVerifier:
     """Verifies Cognito tokens of one user pool and returns their claims."""
 
@@ -90,7 +79,7 @@ class TokenVerifier:
             raise InvalidSignature()
         self.claims_validator.validate(claims, now)
         self._remember_header(header_segment, kid)
-        _freeze(claims, payload)
+        frozen_claims(claims, payload)
         if self.cache.maxsize:
             self._cache(token, claims, kid, key, now)
         return verified_claims(claims, self.pool)
@@ -116,7 +105,7 @@ class TokenVerifier:
             claims.pool = self.pool
             return claims
         try:
-            current_key = self.keyset.get_key(cached.kid)  # may refresh the key set
+            current_key = keyset.get_key(cached.kid)  # may refresh the key set
         except TokenError:
             current_key = None
         if current_key is cached.key:
