@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import environ
+import orjson
 
 from djognito.conf import settings_from_environment
 
@@ -175,8 +176,11 @@ REST_FRAMEWORK = {
     # Proxies in front that append to X-Forwarded-For (0: the peer address is the client's).
     # DRF's own default (None) would trust a header any client can forge.
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    # JSON written by orjson: the same bytes as DRF's JSONRenderer for what views return,
+    # several times faster (serializer errors of list fields are keyed by item index).
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
 {%- if cookiecutter.openapi_docs == 'y' %}
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 {%- endif %}

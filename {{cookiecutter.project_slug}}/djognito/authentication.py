@@ -31,6 +31,7 @@ _ERROR_ATTRIBUTE = "_djognito_error"
 # (no tab, no other Unicode space, no second token).
 BEARER_SCHEME = "bearer"
 BEARER_CREDENTIALS = re.compile(r"(?i:bearer) +([A-Za-z0-9\-._~+/]+=*)")
+MALFORMED_HEADER_CODE = "malformed_authorization_header"
 
 
 def _no_response(request):
@@ -77,22 +78,17 @@ class BaseCognitoAuthentication(BaseAuthentication):
         return user, claims
 
     def get_raw_token(self, request) -> tuple[str | None, str | None]:
-        """The token and where it came from; the header wins over the cookie."""
-        # Read from the Django request under DRF's wrapper (this runs on every request).
-        header = getattr(request, "_request", request).META.get("HTTP_AUTHORIZATION")
-        if header:
-            if isinstance(header, bytes):
-                header = header.decode("latin-1")
-            # Other schemes (Basic ...) are left to other authenticators.
-            if header[:6].lower() == BEARER_SCHEME:
-                credentials = BEARER_CREDENTIALS.fullmatch(header)
-                if credentials is None:
-                    self._refuse(
-                        request,
-                        TokenError("invalid Authorization header: expected 'Bearer <token>'"),
-                        code="malformed_authorization_header",
-                    )
-                return credentials[1], FROM_HEADER
+        """The token and where it came from; the header wins over the cookie.
+
+        A Bearer header's credentials are handed on as sent: verification accepts only a
+        token it has proved, and ``verify`` names a header that is no ``Bearer <b64token>``
+        when the token is refused (so a valid token's header is not scanned twice)."""
+        header = self._authorization_header(request)
+        # Other schemes (Basic ...) are left to other authenticators.
+        if header and header[:6].lower() == BEARER_SCHEME:
+            if header[6:7] != " ":
+                self._refuse_malformed_header(request)
+            return header[7:].lstrip(" "), FROM_HEADER
         token = request.COOKIES.get(self.get_cookie_name())
         if token:
             return token, FROM_COOKIE
@@ -116,18 +112,16 @@ class BaseCognitoAuthentication(BaseAuthentication):
     def verify(self, request, token: str) -> dict:
         """Verified claims of ``token`` (``.pool`` names the user pool), or
         ``AuthenticationFailed`` with the reason."""
-        verifier = self._verifier()
-        if verifier is None:
+        try:
+            verifier = state.verifier()
+        except ImproperlyConfigured:
             logger.error("Cognito authentication is not configured; run `manage.py check`.")
-            self._refuse(
-                request,
-                TokenError("authentication is not configured on this server"),
-                code="not_configured",
-            )
+            error = TokenError("authentication is not configured on this server")
+            self._refuse_token(request, error, "not_configured")
         try:
             return verifier.verify(token)
         except TokenError as exc:
-            self._refuse(request, exc)
+            self._refuse_token(request, exc)
 
     def user_from_claims(self, claims: dict, request) -> CognitoUser:
         """The user of verified ``claims``: ``build_user``, the revocation check (when on),
@@ -183,11 +177,28 @@ class BaseCognitoAuthentication(BaseAuthentication):
             challenge += f', error="invalid_token", error_description="{_quoted(reason)}"'
         return challenge
 
-    def _verifier(self):
-        try:
-            return state.verifier()
-        except ImproperlyConfigured:
-            return None
+    def _authorization_header(self, request) -> str | None:
+        # From the Django request under DRF's wrapper (this runs on every request).
+        header = getattr(request, "_request", request).META.get("HTTP_AUTHORIZATION")
+        if isinstance(header, bytes):
+            header = header.decode("latin-1")
+        return header
+
+    def _refuse_token(self, request, error: TokenError, code: str | None = None):
+        """``_refuse``, naming the header instead when it is a Bearer header that is no
+        ``Bearer <b64token>``: the token in it was never a token."""
+        header = self._authorization_header(request)
+        if (
+            header
+            and header[:6].lower() == BEARER_SCHEME
+            and BEARER_CREDENTIALS.fullmatch(header) is None
+        ):
+            self._refuse_malformed_header(request)
+        self._refuse(request, error, code)
+
+    def _refuse_malformed_header(self, request):
+        error = TokenError("invalid Authorization header: expected 'Bearer <token>'")
+        self._refuse(request, error, code=MALFORMED_HEADER_CODE)
 
     def _refuse(self, request, error: TokenError, code: str | None = None):
         """Raise the DRF exception that answers ``error``: 401 with its reason, or 503."""
