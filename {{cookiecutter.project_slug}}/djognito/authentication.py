@@ -83,9 +83,8 @@ class BaseCognitoAuthentication(BaseAuthentication):
         A Bearer header's credentials are handed on as sent: verification accepts only a
         token it has proved, and ``verify`` names a header that is no ``Bearer <b64token>``
         when the token is refused (so a valid token's header is not scanned twice)."""
-        header = self._authorization_header(request)
-        # Other schemes (Basic ...) are left to other authenticators.
-        if header and header[:6].lower() == BEARER_SCHEME:
+        header = self._bearer_header(request)
+        if header is not None:
             if header[6:7] != " ":
                 self._refuse_malformed_header(request)
             return header[7:].lstrip(" "), FROM_HEADER
@@ -177,22 +176,22 @@ class BaseCognitoAuthentication(BaseAuthentication):
             challenge += f', error="invalid_token", error_description="{_quoted(reason)}"'
         return challenge
 
-    def _authorization_header(self, request) -> str | None:
+    def _bearer_header(self, request) -> str | None:
+        """The Authorization header when its scheme is Bearer (any case), else None: other
+        schemes (Basic ...) are left to other authenticators."""
         # From the Django request under DRF's wrapper (this runs on every request).
         header = getattr(request, "_request", request).META.get("HTTP_AUTHORIZATION")
+        if not header:
+            return None
         if isinstance(header, bytes):
             header = header.decode("latin-1")
-        return header
+        return header if header[:6].lower() == BEARER_SCHEME else None
 
     def _refuse_token(self, request, error: TokenError, code: str | None = None):
         """``_refuse``, naming the header instead when it is a Bearer header that is no
         ``Bearer <b64token>``: the token in it was never a token."""
-        header = self._authorization_header(request)
-        if (
-            header
-            and header[:6].lower() == BEARER_SCHEME
-            and BEARER_CREDENTIALS.fullmatch(header) is None
-        ):
+        header = self._bearer_header(request)
+        if header is not None and BEARER_CREDENTIALS.fullmatch(header) is None:
             self._refuse_malformed_header(request)
         self._refuse(request, error, code)
 
