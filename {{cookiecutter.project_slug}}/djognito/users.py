@@ -8,10 +8,7 @@ SCOPE_SEPARATOR = " "
 def split_scopes(scope) -> tuple[str, ...]:
     """The scopes of a ``scope`` claim: separated by single spaces (RFC 6749 section 3.3),
     never by tabs, newlines or other Unicode spaces; empty items dropped."""
-    items = str(scope).split(SCOPE_SEPARATOR)
-    if "" in items:  # leading, trailing or doubled separators
-        return tuple(item for item in items if item)
-    return tuple(items)
+    return tuple(item for item in str(scope).split(SCOPE_SEPARATOR) if item)
 
 
 class CognitoUser:
@@ -26,11 +23,6 @@ class CognitoUser:
     is_anonymous = False
     is_active = True
     is_client = False
-    # Until attach_attributes sets them: class defaults, so building a user stores less.
-    is_staff = False
-    is_superuser = False
-    # The user pool that verified the token (several pools may be configured).
-    pool = ""
 
     def __init__(
         self,
@@ -46,6 +38,10 @@ class CognitoUser:
         # Kept as given: the verifier hands every request its own copy of the claims.
         self.claims = claims if claims is not None else {}
         self.group_permissions = group_permissions or {}
+        self.is_staff = False
+        self.is_superuser = False
+        # The user pool that verified the token (several pools may be configured).
+        self.pool = ""
 
     @property
     def pk(self) -> str:
