@@ -20,18 +20,26 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-# Surrounding whitespace is trimmed, so a note of only whitespace is blank and refused, as a
-# blank form field is. The schema says so with this pattern: a character that is not
-# whitespace as Python counts it (``str.isspace`` also counts the separators U+001C to
-# U+001F, which the ``\s`` of JSON Schema validators leaves out).
-HAS_NON_SPACE = RegexValidator(r"[^\s\x1c-\x1f]", message="This field may not be blank.")
+class NonBlankText(RegexValidator):
+    """A note of only whitespace is blank and refused, as a blank form field is (surrounding
+    whitespace is trimmed). The pattern says so in the schema, and that the text holds no
+    NUL: ``CharField`` refuses NUL itself, with its own message, so such text is left to it.
+    Whitespace is as Python counts it: ``str.isspace`` also counts the separators U+001C to
+    U+001F, which the ``\\s`` of JSON Schema validators leaves out."""
+
+    regex = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
+    message = "This field may not be blank."
+
+    def __call__(self, value):
+        if "\x00" not in str(value):
+            super().__call__(value)
 
 
 class NoteSerializer(serializers.ModelSerializer):
     """A note as the API shows it; the owner is set from the token, never from input."""
 
     text = StrictCharField(
-        max_length=Note._meta.get_field("text").max_length, validators=[HAS_NON_SPACE]
+        max_length=Note._meta.get_field("text").max_length, validators=[NonBlankText()]
     )
 
     class Meta:
