@@ -544,6 +544,19 @@ HOSTILE_FIELDS = [
 ]
 
 
+# What Schemathesis found: whitespace and controls that Python's regular expressions and
+# JSON Schema's count differently, and a final newline that Python's $ lets through.
+@pytest.mark.parametrize(
+    "username",
+    ["hal\n", "hal\x85", "hal\x9f", "\ufeffhal"],
+    ids=["final-newline", "next-line", "c1-control", "byte-order-mark"],
+)
+def test_a_username_the_schema_refuses_is_400(pool, username):
+    response = post(signed_in(pool.user("hal")), FORGOT, {"username": username})
+    assert response.status_code == 400
+    assert response.json() == {"username": ["a username has no spaces nor control characters"]}
+
+
 def post_raw(client, path, payload: str):
     return client.post(
         path, payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf_token(client)

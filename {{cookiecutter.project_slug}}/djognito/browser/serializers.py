@@ -2,6 +2,8 @@
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from . import challenges
@@ -125,21 +127,39 @@ class TotpSetupSerializer(serializers.Serializer):
 # These fields are taken exactly as sent (nothing trimmed), and their patterns are what the
 # OpenAPI schema documents: what the schema allows is accepted, anything else is a 400
 # (attributes are a list of {"name", "value"}: OpenAPI 3.0 cannot bound an object's keys).
-# Cognito's usernames and codes hold no whitespace nor control characters.
-TOKEN_PATTERN = r"^[^\s\x00-\x1f\x7f]+$"
+# Cognito's usernames and codes hold no whitespace nor control characters. The classes name
+# the C1 controls and U+FEFF themselves: Python's \s counts U+0085 and not U+FEFF, the \s of
+# JSON Schema's (ECMA) patterns the reverse, and the schema must mean what the server does.
+TOKEN_PATTERN = r"^[^\s\x00-\x1f\x7f-\x9f\ufeff]+$"
 # A password: anything but NUL (Cognito's policy decides the rest).
 PASSWORD_PATTERN = r"^[^\x00]+$"
-EMAIL_PATTERN = r"^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+$"
+EMAIL_PATTERN = r"^[^\s@\x00-\x1f\x7f-\x9f\ufeff]+@[^\s@\x00-\x1f\x7f-\x9f\ufeff]+$"
 ATTRIBUTE_VALUE_PATTERN = r"^[^\x00]*$"
 ATTRIBUTE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_:.-]{0,63}$"
 MAX_EMAIL_LENGTH = 254
 
 
+class WholeStringValidator(RegexValidator):
+    """A ``RegexValidator`` whose pattern must match the whole value, as a JSON Schema
+    ``pattern`` anchored by ``^...$`` does: Python's ``$`` also matches before a final
+    newline, so ``search`` would take ``"bob\\n"`` for a username."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(str(value)) is None:
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+
 class StrictRegexField(serializers.RegexField):
     """A ``RegexField`` that takes only strings: a number or a boolean is refused (400)
-    rather than turned into text, as the schema's ``"type": "string"`` says."""
+    rather than turned into text, as the schema's ``"type": "string"`` says. The pattern
+    matches the whole string (``WholeStringValidator``)."""
 
     default_error_messages = {"not_a_string": "Not a valid string."}
+
+    def __init__(self, regex, **kwargs):
+        super().__init__(regex, **kwargs)
+        # RegexField appends a search-based RegexValidator last: the whole-string one instead.
+        self.validators[-1] = WholeStringValidator(regex, message=self.error_messages["invalid"])
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
