@@ -15,7 +15,6 @@ in between is simply gone.
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
 # 32 base64url characters of an RSA signature: 192 bits no one can aim at without the key.
 KEY_CHARACTERS = 32
@@ -66,63 +65,57 @@ def frozen_claims(claims: dict, text: bytes | None = None) -> dict:
     return claims
 
 
-@dataclass(slots=True)
-class CachedToken:
-    """What a verification of ``token`` proved, and until when it may be reused (never
-    changed once stored: not frozen only because frozen dataclasses are slow to build)."""
+class VerifiedTokenCache(OrderedDict):
+    """LRU of verified tokens holding at most ``maxsize`` entries (0: off), each under the
+    last ``KEY_CHARACTERS`` characters of its token.
 
-    token: str
-    claims: dict
-    kid: str
-    key: object
-    valid_until: float
-    keys_fresh_until: float  # KeySet.fresh_until() when it was stored
+    An entry is a plain tuple (built and read on every request, where a class costs more):
+    ``(token, claims, valid_until, *proof)``. ``valid_until`` is the last instant of the
+    caller's clock at which the entry may be used; ``proof`` is whatever the caller needs to
+    decide that the key which verified the token still holds (``TokenVerifier`` keeps the
+    key set's freshness deadline, its keys, the ``kid`` and the key).
 
-
-class VerifiedTokenCache:
-    """LRU of verified tokens holding at most ``maxsize`` entries (0: off)."""
+    It is the ``OrderedDict`` itself, so that the verifier's hit path reads it with C calls
+    (``get``, ``move_to_end``): a method of this class would cost a tenth of a cache hit."""
 
     def __init__(self, maxsize: int, ttl: float):
+        super().__init__()
         self.maxsize = maxsize
         self.ttl = ttl
-        self._entries: OrderedDict[str, CachedToken] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, token: str, now: float) -> CachedToken | None:
+    def lookup(self, token: str, now: float) -> tuple | None:
         """The live entry for ``token`` at time ``now``, or None (expired ones are dropped)."""
-        entries = self._entries
         key = token[-KEY_CHARACTERS:]
-        entry = entries.get(key)
-        if entry is None or entry.token != token:
+        entry = self.get(key)
+        if entry is None or entry[0] != token:
             return None
-        if now > entry.valid_until:
-            entries.pop(key, None)
+        if now > entry[2]:
+            self.pop(key, None)
             return None
         try:
-            entries.move_to_end(key)
+            self.move_to_end(key)
         except KeyError:  # evicted by another thread since the look-up: still valid
             return entry
         return entry
 
-    def put(self, entry: CachedToken) -> None:
+    def put(self, entry: tuple) -> None:
         """Store an entry, evicting the least recently used beyond ``maxsize``."""
         if not self.maxsize:
             return
-        entries = self._entries
-        key = entry.token[-KEY_CHARACTERS:]
-        entries[key] = entry
-        entries.move_to_end(key)
-        while len(entries) > self.maxsize:
+        key = entry[0][-KEY_CHARACTERS:]
+        # A new key goes to the end; one already held (the same token verified again) is
+        # moved there first.
+        self.pop(key, None)
+        self[key] = entry
+        while len(self) > self.maxsize:
             try:
-                entries.popitem(last=False)
+                self.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 break
 
     def discard(self, token: str) -> None:
         """Forget ``token`` (its key left the key set)."""
         key = token[-KEY_CHARACTERS:]
-        entry = self._entries.get(key)
-        if entry is not None and entry.token == token:
-            self._entries.pop(key, None)
+        entry = self.get(key)
+        if entry is not None and entry[0] == token:
+            self.pop(key, None)

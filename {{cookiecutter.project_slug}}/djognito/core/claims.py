@@ -43,11 +43,6 @@ def is_client_token(claims: dict) -> bool:
 _ABSENT = object()
 
 
-def _is_non_blank_string(value) -> bool:
-    # Same as value.strip() being non-empty, without building the stripped copy.
-    return type(value) is str and bool(value) and not value.isspace()
-
-
 def _all_strings(items: list) -> bool:
     # str.join refuses any item that is not a string, at C speed.
     try:
@@ -98,12 +93,19 @@ class CognitoClaimsValidator:
         client = get(self.client_claim)
         if type(client) is not str or client not in self.client_ids:
             raise InvalidClient()
-        if is_client_token(claims):
+        # is_client_token(claims), whose token use is now known to be the configured one.
+        if self.token_use == "access" and "username" not in claims:
             if get("sub") != client:
                 raise InvalidClaim("invalid claim: a client token's sub must be its client_id")
-        elif not _is_non_blank_string(get(self.username_claim)):
-            raise InvalidClaim(f"invalid claim: {self.username_claim} must be a non-empty string")
-        if not _is_non_blank_string(get("sub")):
+        else:
+            username = get(self.username_claim)
+            # Non-blank: value.strip() non-empty, without building the stripped copy.
+            if type(username) is not str or not username or username.isspace():
+                raise InvalidClaim(
+                    f"invalid claim: {self.username_claim} must be a non-empty string"
+                )
+        sub = get("sub")
+        if type(sub) is not str or not sub or sub.isspace():
             raise InvalidClaim("invalid claim: sub must be a non-empty string")
         groups = get("cognito:groups", _ABSENT)
         if groups is not _ABSENT and (type(groups) is not list or not _all_strings(groups)):

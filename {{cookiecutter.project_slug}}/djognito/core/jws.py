@@ -130,32 +130,26 @@ def _parse_object(text: str):
     return _decoder.decode(text)
 
 
-def _canonical_object(raw: bytes):
-    """The object ``raw`` holds when it is JSON exactly as orjson writes it, else None.
-
-    orjson refuses invalid UTF-8, lone surrogates, NaN and numbers too large for it, but
-    keeps the last of two equal names. Writing the result back gives ``raw`` again only if
-    no name repeats (each name is written once) and nothing was escaped: such text needs
-    none of the checks below. Tokens as Cognito writes them take this path."""
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    if type(value) is dict and orjson.dumps(value) == raw:
-        return value
-    return None
-
-
 def decode_json_object(segment: str, what: str) -> dict:
     """Decode a segment that must hold a JSON object with unique keys."""
     return parse_json_object(decode_segment(segment, what), what)
 
 
 def parse_json_object(raw: bytes, what: str) -> dict:
-    """The JSON object with unique keys that the (decoded) ``raw`` must hold."""
-    value = _canonical_object(raw)
-    if value is not None:
-        return value
+    """The JSON object with unique keys that the (decoded) ``raw`` must hold.
+
+    Text exactly as orjson writes it (as Cognito writes it) is read by orjson alone. orjson
+    refuses invalid UTF-8, lone surrogates, NaN and numbers too large for it, but keeps the
+    last of two equal names: writing the result back gives ``raw`` again only if no name
+    repeats (each name is written once) and nothing was escaped, and such text needs none
+    of the checks below. Any other text takes the standard library's strict parser."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if type(value) is dict and orjson.dumps(value) == raw:
+            return value
     try:
         text = raw.decode("utf-8")
         value = _parse_object(text)
@@ -185,9 +179,10 @@ def split_token_bytes(token, max_bytes: int) -> tuple[bytes, int, int]:
         raise MalformedToken("malformed token: not a string")
     if len(token) > max_bytes:
         raise TokenTooLarge()
-    if not token.isascii():
-        raise MalformedToken("malformed token: not ASCII")
-    raw = token.encode("ascii")
+    try:
+        raw = token.encode("ascii")
+    except UnicodeEncodeError:
+        raise MalformedToken("malformed token: not ASCII") from None
     first = raw.find(b".")
     second = raw.find(b".", first + 1) if first >= 0 else -1
     if second < 0 or raw.find(b".", second + 1) >= 0:
