@@ -41,6 +41,7 @@ TIER_OF_MODULE = {
     "test_pools": "library",
     "test_processes": "tooling",
     "test_revocation": "e2e",
+    "test_signature_check": "library",
     "test_token_cache": "library",
     "test_token_properties": "library",
     "test_token_sources": "library",
