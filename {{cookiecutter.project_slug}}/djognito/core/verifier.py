@@ -53,6 +53,7 @@ class TokenVerifier:
         self._shared_scopes: dict[str, str] = {}
         self._client_ids = {client: client for client in config.app_client_ids}
         self._client_claim = config.client_claim
+        self._leeway = config.leeway_seconds
         self._pool_values = {"iss": self.issuer, "token_use": config.token_use}
 
     def verify(self, token: str) -> dict:
@@ -61,10 +62,17 @@ class TokenVerifier:
         A token of another issuer is refused before its key is looked up, so it never
         causes a key set fetch (the claims validator checks the issuer again, signed)."""
         now = self.clock()
-        if self.cache.maxsize:
-            claims = self.cached_claims(token, now)
-            if claims is not None:
-                return claims
+        cache = self.cache
+        # cached_claims(), its look-up inline: a new token pays no call for it. Only the end
+        # of the token is read to find its entry (an oversized string finds none: every
+        # cached token has verified, so it is within the size bound).
+        if cache.maxsize and isinstance(token, str):
+            cache_key = token[-KEY_CHARACTERS:]
+            entry = cache.get(cache_key)
+            if entry is not None:
+                claims = self._claims_of_entry(entry, token, cache_key, now)
+                if claims is not None:
+                    return claims
         raw, first_dot, second_dot = split_token_bytes(token, self.max_token_bytes)
         header_segment = raw[:first_dot]
         kid = known_kid = self._known_headers.get(header_segment)
@@ -91,21 +99,21 @@ class TokenVerifier:
     def cached_claims(self, token: str, now: float | None = None) -> dict | None:
         """The claims of ``token`` when it verified before and its key is still the pool's;
         None otherwise (then ``verify`` checks it in full)."""
-        # VerifiedTokenCache.lookup, inline: this is the whole cost of a cache hit. Only the
-        # end of the token is read to find its entry (an oversized string finds none: every
-        # cached token has verified, so it is within the size bound).
         if not isinstance(token, str):
             return None
-        cache = self.cache
         cache_key = token[-KEY_CHARACTERS:]
-        entry = cache.get(cache_key)
+        entry = self.cache.get(cache_key)
         if entry is None:
             return None
+        return self._claims_of_entry(entry, token, cache_key, self.clock() if now is None else now)
+
+    def _claims_of_entry(self, entry: tuple, token: str, cache_key: str, now: float):
+        """``cached_claims`` once the entry under ``cache_key`` is found: the whole cost of a
+        cache hit (``VerifiedTokenCache.lookup``, inline)."""
         cached_token, claims, valid_until, keys_fresh_until, keys, kid, key = entry
         if cached_token != token:
             return None
-        if now is None:
-            now = self.clock()
+        cache = self.cache
         if now > valid_until:
             cache.pop(cache_key, None)
             return None
@@ -150,7 +158,8 @@ class TokenVerifier:
         keys = keyset.state.keys
         if keys.get(kid) is not key:  # fetched meanwhile: every hit asks get_key
             keys = None
-        valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
+        # claims_validator.expires_at(claims), inline.
+        valid_until = min(claims["exp"] + self._leeway, now + self.cache.ttl)
         self.cache.put((token, claims, valid_until, keyset.fresh_until(), keys, kid, key))
 
     @property
