@@ -2,6 +2,10 @@
 
 Run from the baked project's folder with its own virtualenv's python (``make bench`` in
 the template repository does all of it). Prints figures, then one line per target.
+
+Environment: BENCH_PARTS (cost,http,memory), BENCH_COST_ROUNDS, BENCH_ROUNDS and
+BENCH_LOAD_SECONDS (throughput rounds and the length of one load run), BENCH_SHOW_RUNS=1
+(every load run's requests per second), BENCH_DISTINCT_TOKENS (the memory part).
 """
 
 import dataclasses
@@ -21,8 +25,8 @@ PROJECT = Path.cwd()
 sys.path.insert(0, str(PROJECT))
 
 POOL, CLIENT, REGION = "us-east-1_Bench1", "benchclient1", "us-east-1"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "8"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "2"))
 DISTINCT_TOKENS = int(os.environ.get("BENCH_DISTINCT_TOKENS", "100000"))
 PARTS = os.environ.get("BENCH_PARTS", "cost,http,memory").split(",")
 RESULTS = []
@@ -301,6 +305,12 @@ def throughput(jwks_url: str, token: str):
     parse, and the ratio isolates what authenticating costs. /api/public/ without a header
     is shown too, for the cost of carrying a token at all.
     """
+    if not shutil.which("redis-server"):
+        raise SystemExit(
+            "redis-server is not installed: the throughput part needs it for the revocation "
+            "figures (apt-get install redis-server), or leave the part out: "
+            "BENCH_PARTS=cost,memory"
+        )
     load = load_with_wrk if shutil.which("wrk") else load_with_python
     env = base_env(jwks_url)
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
@@ -314,7 +324,9 @@ def throughput(jwks_url: str, token: str):
     # for a minute: four back-to-back runs of /api/public/ on one port gave 1.000x, 0.984x,
     # 0.984x and 0.962x, then 1.005x on a fresh port. Each endpoint is therefore loaded on a
     # port of its own, on the same server, so that no run inherits another endpoint's sockets.
-    cached, (no_token_port, public_port, me_port) = start_server(env, ports=3)
+    # /api/public/ with the header is the baseline, run between every two others: six runs
+    # a round, each place on a port of its own (as many runs a port as any other endpoint).
+    cached, (no_token_port, me_port, *public_ports) = start_server(env, ports=8)
     uncached, (uncached_port,) = start_server(base_env(jwks_url, AWS_COGNITO_TOKEN_CACHE_SIZE="0"))
     # Revocation on (defaults): a Redis round trip per token and recheck window (0.5 s).
     revoking, (revoking_port,) = start_server(
@@ -332,38 +344,58 @@ def throughput(jwks_url: str, token: str):
     bearer = {"Authorization": f"Bearer {token}"}
     plans = {
         "public, no token": (no_token_port, "public", {}),
-        "public, same header": (public_port, "public", bearer),
+        "public, same header": (public_ports, "public", bearer),
         "me, cache on": (me_port, "me", bearer),
         "me, cache off": (uncached_port, "me", bearer),
         "me, revocation on": (revoking_port, "me", bearer),
         "me, revocation, recheck 0": (asking_port, "me", bearer),
     }
+    # The machine's speed drifts by a tenth and more from one run to the next, so every
+    # run of an endpoint sits between two runs of the baseline, and is divided by their mean:
+    # a drift that is steady over the three cancels out. The order of the others rotates
+    # from round to round. Each figure is the median of those per-run ratios.
+    baseline = "public, same header"
+    others = [name for name in plans if name != baseline]
     runs = {name: [] for name in plans}
+    ratios = {name: [] for name in others}
+
+    def run(name, place=0):
+        port, endpoint, headers = plans[name]
+        if name == baseline:
+            port = port[place]
+        value = load(f"http://127.0.0.1:{port}/api/{endpoint}/", headers)
+        runs[name].append(value)
+        return value
+
     try:
-        for _ in range(ROUNDS):
-            for name, (port, endpoint, headers) in plans.items():
-                runs[name].append(load(f"http://127.0.0.1:{port}/api/{endpoint}/", headers))
+        for round_index in range(ROUNDS):
+            shift = round_index % len(others)
+            before = run(baseline)
+            for place, name in enumerate(others[shift:] + others[:shift], start=1):
+                value = run(name)
+                after = run(baseline, place)
+                ratios[name].append(2 * value / (before + after))
+                before = after
     finally:
         for server in (cached, uncached, revoking, asking, redis_server):
             server.stop()
+    if os.environ.get("BENCH_SHOW_RUNS"):
+        for name, values in runs.items():
+            print(f"   {name}: {' '.join(str(round(value)) for value in values)}")
     medians = {name: statistics.median(values) for name, values in runs.items()}
-    # Each round's endpoints run back to back, so a ratio within a round is free of the
-    # machine's drift between rounds; the figure is the median of those ratios.
-    baseline = runs["public, same header"]
-    ratios = {
-        name: statistics.median(value / base for value, base in zip(values, baseline, strict=True))
-        for name, values in runs.items()
-    }
+    ratio = {name: statistics.median(values) for name, values in ratios.items()}
+    ratio[baseline] = 1.0
     print(
         "2. Requests per second, gunicorn 2 sync workers (no access log), "
-        f"{load.__name__.split('_')[-1]}, {ROUNDS} interleaved rounds of {LOAD_SECONDS}s "
-        "(median req/s; median of per-round ratios)"
+        f"{load.__name__.split('_')[-1]}, {ROUNDS} rounds of {LOAD_SECONDS}s runs, each run "
+        "between two of /api/public/ with the same header (median req/s; median ratio to "
+        "the mean of the two)"
     )
-    for name, value in medians.items():
-        print(f"   /api/{name:<26} {value:9.0f} req/s   {ratios[name]:.3f}x")
-    target("/api/me/ cache on / /api/public/", ratios["me, cache on"], 0.95, True)
-    target("/api/me/ cache off / /api/public/", ratios["me, cache off"], 0.80, True)
-    target("/api/me/ revocation on (Redis) / /api/public/", ratios["me, revocation on"], 0.85, True)
+    for name in plans:
+        print(f"   /api/{name:<26} {medians[name]:9.0f} req/s   {ratio[name]:.3f}x")
+    target("/api/me/ cache on / /api/public/", ratio["me, cache on"], 0.95, True)
+    target("/api/me/ cache off / /api/public/", ratio["me, cache off"], 0.80, True)
+    target("/api/me/ revocation on (Redis) / /api/public/", ratio["me, revocation on"], 0.85, True)
 
 
 # --- 3. memory with a stream of distinct tokens ----------------------------------------
