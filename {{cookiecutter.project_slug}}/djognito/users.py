@@ -8,7 +8,7 @@ SCOPE_SEPARATOR = " "
 def split_scopes(scope) -> tuple[str, ...]:
     """The scopes of a ``scope`` claim: separated by single spaces (RFC 6749 section 3.3),
     never by tabs, newlines or other Unicode spaces; empty items dropped."""
-    return tuple(item for item in str(scope).split(SCOPE_SEPARATOR) if item)
+    return tuple(filter(None, str(scope).split(SCOPE_SEPARATOR)))
 
 
 class CognitoUser:
