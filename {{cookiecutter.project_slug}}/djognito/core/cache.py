@@ -98,14 +98,13 @@ class VerifiedTokenCache(OrderedDict):
             return entry
         return entry
 
-    def put(self, entry: tuple) -> None:
-        """Store an entry, evicting the least recently used beyond ``maxsize``."""
+    def put(self, key: str, entry: tuple) -> None:
+        """Store ``entry`` under ``key`` (the last ``KEY_CHARACTERS`` of its token), evicting
+        the least recently used beyond ``maxsize``."""
         if not self.maxsize:
             return
-        key = entry[0][-KEY_CHARACTERS:]
-        # A new key goes to the end; one already held (the same token verified again) is
-        # moved there first.
-        self.pop(key, None)
+        # Only a token that missed is stored: its key is new (a key already held keeps its
+        # place, as when two threads verify one new token at once).
         self[key] = entry
         while len(self) > self.maxsize:
             try:

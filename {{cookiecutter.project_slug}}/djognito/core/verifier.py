@@ -92,8 +92,8 @@ class TokenVerifier:
         if known_kid is None:
             self._remember_header(header_segment, kid)
         frozen_claims(claims, payload)
-        if self.cache.maxsize:
-            self._cache(token, claims, kid, key, now)
+        if cache.maxsize:
+            self._cache(token, cache_key, claims, kid, key, now)
         return verified_claims(claims, self.pool)
 
     def cached_claims(self, token: str, now: float | None = None) -> dict | None:
@@ -139,7 +139,7 @@ class TokenVerifier:
         cache.discard(token)
         return None
 
-    def _cache(self, token: str, claims: dict, kid: str, key, now: float) -> None:
+    def _cache(self, token: str, cache_key: str, claims: dict, kid: str, key, now: float):
         """Keep the verified ``claims`` of ``token`` until its expiry or the cache's TTL,
         their pool-wide values replaced by the copies already held (10,000 cached tokens
         then hold one copy of each)."""
@@ -160,7 +160,8 @@ class TokenVerifier:
             keys = None
         # claims_validator.expires_at(claims), inline.
         valid_until = min(claims["exp"] + self._leeway, now + self.cache.ttl)
-        self.cache.put((token, claims, valid_until, keyset.fresh_until(), keys, kid, key))
+        entry = (token, claims, valid_until, keyset.fresh_until(), keys, kid, key)
+        self.cache.put(cache_key, entry)
 
     @property
     def keysets(self) -> list[KeySet]:
