@@ -32,6 +32,9 @@ _ERROR_ATTRIBUTE = "_djognito_error"
 BEARER_SCHEME = "bearer"
 BEARER_CREDENTIALS = re.compile(r"(?i:bearer) +([A-Za-z0-9\-._~+/]+=*)")
 MALFORMED_HEADER_CODE = "malformed_authorization_header"
+# The steps that authenticate() runs inline for a Bearer header unless a subclass overrides
+# one of them (build_user and attach_attributes are always called as methods).
+INLINE_STEPS = ("get_raw_token", "verify", "user_from_claims", "check_revocation")
 
 
 def _no_response(request):
@@ -66,8 +69,35 @@ class BaseCognitoAuthentication(BaseAuthentication):
     www_authenticate_realm = "api"
     user_class = CognitoUser
     client_class = CognitoClient
+    # True while the class overrides none of INLINE_STEPS (set for each subclass).
+    _steps_inline = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._steps_inline = all(
+            getattr(cls, name) is getattr(BaseCognitoAuthentication, name) for name in INLINE_STEPS
+        )
 
     def authenticate(self, request):
+        if self._steps_inline:
+            header = getattr(request, "_request", request).META.get("HTTP_AUTHORIZATION")
+            # "Bearer <token>" with one space, as clients send it: get_raw_token, verify and
+            # user_from_claims, inline (on a request's cold path each call costs about half a
+            # microsecond; together they were a tenth of /api/me/'s time). Every other
+            # header, and any class that overrides one of them, takes the steps below.
+            if type(header) is str and header[:7].lower() == "bearer " and header[7:8] != " ":
+                token = header[7:]
+                try:
+                    claims = state.verifier().verify(token)
+                except TokenError as exc:
+                    self._refuse_token(request, exc)
+                except ImproperlyConfigured:
+                    claims = self.verify(request, token)  # refuses it as not configured
+                user = self.build_user(claims)
+                if state.revocation_list().enabled:
+                    self.check_revocation(request, claims, user)
+                self.attach_attributes(user, request)
+                return user, claims
         token, source = self.get_raw_token(request)
         if token is None:
             return None

@@ -21,6 +21,7 @@ from .processes import SERVED_DATABASES
 TIER_OF_MODULE = {
     "test_api": "app",
     "test_attach_attributes": "library",
+    "test_authentication_steps": "library",
     "test_checks": "library",
     "test_cognito_serve": "tooling",
     "test_csrf": "app",
