@@ -75,28 +75,14 @@ class VerifiedTokenCache(OrderedDict):
     decide that the key which verified the token still holds (``TokenVerifier`` keeps the
     key set's freshness deadline, its keys, the ``kid`` and the key).
 
-    It is the ``OrderedDict`` itself, so that the verifier's hit path reads it with C calls
-    (``get``, ``move_to_end``): a method of this class would cost a tenth of a cache hit."""
+    It is the ``OrderedDict`` itself: ``TokenVerifier`` finds and refreshes entries with its
+    C calls (``get``, ``move_to_end``, ``pop``), since a method of this class would cost a
+    tenth of a cache hit."""
 
     def __init__(self, maxsize: int, ttl: float):
         super().__init__()
         self.maxsize = maxsize
         self.ttl = ttl
-
-    def lookup(self, token: str, now: float) -> tuple | None:
-        """The live entry for ``token`` at time ``now``, or None (expired ones are dropped)."""
-        key = token[-KEY_CHARACTERS:]
-        entry = self.get(key)
-        if entry is None or entry[0] != token:
-            return None
-        if now > entry[2]:
-            self.pop(key, None)
-            return None
-        try:
-            self.move_to_end(key)
-        except KeyError:  # evicted by another thread since the look-up: still valid
-            return entry
-        return entry
 
     def put(self, key: str, entry: tuple) -> None:
         """Store ``entry`` under ``key`` (the last ``KEY_CHARACTERS`` of its token), evicting

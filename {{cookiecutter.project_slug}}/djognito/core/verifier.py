@@ -53,7 +53,6 @@ class TokenVerifier:
         self._shared_scopes: dict[str, str] = {}
         self._client_ids = {client: client for client in config.app_client_ids}
         self._client_claim = config.client_claim
-        self._leeway = config.leeway_seconds
         self._pool_values = {"iss": self.issuer, "token_use": config.token_use}
 
     def verify(self, token: str) -> dict:
@@ -109,7 +108,7 @@ class TokenVerifier:
 
     def _claims_of_entry(self, entry: tuple, token: str, cache_key: str, now: float):
         """``cached_claims`` once the entry under ``cache_key`` is found: the whole cost of a
-        cache hit (``VerifiedTokenCache.lookup``, inline)."""
+        cache hit (an expired entry is dropped, a live one becomes the most recent)."""
         cached_token, claims, valid_until, keys_fresh_until, keys, kid, key = entry
         if cached_token != token:
             return None
@@ -158,8 +157,7 @@ class TokenVerifier:
         keys = keyset.state.keys
         if keys.get(kid) is not key:  # fetched meanwhile: every hit asks get_key
             keys = None
-        # claims_validator.expires_at(claims), inline.
-        valid_until = min(claims["exp"] + self._leeway, now + self.cache.ttl)
+        valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
         entry = (token, claims, valid_until, keyset.fresh_until(), keys, kid, key)
         self.cache.put(cache_key, entry)
 
