@@ -151,6 +151,13 @@ COST_BATCH = 20
 HITS_PER_ROUND = 200
 
 
+def rotated(items: list, round_index: int) -> list:
+    """``items`` starting at place ``round_index`` (modulo their number): over the rounds,
+    each item takes every place."""
+    shift = round_index % len(items)
+    return items[shift:] + items[:shift]
+
+
 def _timed(function, items) -> float:
     started = time.perf_counter()
     for item in items:
@@ -192,8 +199,7 @@ def verification_cost(factory, config, raw_verify, reference_verify):
     figures = {name: [] for name in names}
     for round_index in range(COST_ROUNDS):
         tokens = fresh[round_index * COST_BATCH : (round_index + 1) * COST_BATCH]
-        shift = round_index % len(names)
-        for name in names[shift:] + names[:shift]:
+        for name in rotated(names, round_index):
             figures[name].append(measures[name](tokens))
     us = {name: statistics.median(values) * 1e6 for name, values in figures.items()}
     ratio, spread = {}, {}
@@ -369,9 +375,8 @@ def throughput(jwks_url: str, token: str):
 
     try:
         for round_index in range(ROUNDS):
-            shift = round_index % len(others)
             before = run(baseline)
-            for place, name in enumerate(others[shift:] + others[:shift], start=1):
+            for place, name in enumerate(rotated(others, round_index), start=1):
                 value = run(name)
                 after = run(baseline, place)
                 ratios[name].append(2 * value / (before + after))
