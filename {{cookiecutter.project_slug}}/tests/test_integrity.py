@@ -176,7 +176,18 @@ LIST_HOLDERS = {
     "bracket-in-a-string": {"custom:note": "see [1]"},
     "brace-in-a-string": {"custom:note": "{not an object}"},
     "object-with-a-list": {"custom:profile": {"tags": ["a", ["b"]]}},
+    "lists-in-a-list": {"custom:matrix": [["a"], ["b", ["c"]]]},
+    "object-in-a-list": {"custom:items": [{"id": "1", "tags": ["x"]}]},
 }
+
+
+def changeable_parts(value) -> list:
+    """Every list and every plain (changeable) dict nested in ``value``, itself included."""
+    found = [value] if type(value) in (list, dict) else []
+    if isinstance(value, (list, tuple, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            found += changeable_parts(item)
+    return found
 
 
 @pytest.mark.parametrize("extra", LIST_HOLDERS.values(), ids=LIST_HOLDERS.keys())
@@ -184,14 +195,19 @@ def test_every_list_is_frozen_whatever_else_the_payload_holds(tokens, extra):
     token = tokens.token("bob", groups=["readers", "admin"], **extra)
     for claims in (verify_jwt(token), verify_jwt(token)):  # a miss, then a cache hit
         assert claims["cognito:groups"] == ("readers", "admin")
-        for value in claims.values():
-            assert type(value) is not list
+        assert changeable_parts(dict(claims)) == [dict(claims)]
         if "amr" in extra:
             assert claims["amr"] == ("pwd", "mfa")
         if "custom:profile" in extra:
             assert claims["custom:profile"]["tags"] == ("a", ("b",))
             with pytest.raises(TypeError):
                 claims["custom:profile"]["tags"] = ()
+
+
+def test_a_lone_list_other_than_the_groups_is_frozen(tokens):
+    token = tokens.token("bob", **{"custom:tags": ["a", "b"]})  # one "[", no groups
+    for claims in (verify_jwt(token), verify_jwt(token)):
+        assert claims["custom:tags"] == ("a", "b")
 
 
 # --- Strings that are not valid Unicode ------------------------------------------------

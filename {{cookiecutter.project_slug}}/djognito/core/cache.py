@@ -16,6 +16,7 @@ in between is simply gone.
 
 from collections import OrderedDict
 
+OPEN_BRACE, OPEN_BRACKET = b"{["
 # 32 base64url characters of an RSA signature: 192 bits no one can aim at without the key.
 KEY_CHARACTERS = 32
 
@@ -47,15 +48,18 @@ def frozen_claims(claims: dict, text: bytes | None = None) -> dict:
     read-only, changed in place (the top level stays a dict: callers only get copies of it).
 
     ``text``, the JSON the claims were read from, lets the usual payloads skip the walk."""
-    if text is not None:
-        groups = claims.get("cognito:groups")
-        # One "[" and one "{" in the whole text: the groups list is the only container, and
-        # holds none. No "[" and one "{": there is no container at all. Anything else (a
-        # bracket inside a string included) takes the walk.
-        if type(groups) is list and text.count(b"[") == 1 and text.count(b"{") == 1:
-            claims["cognito:groups"] = tuple(groups)
+    # One "{" in the whole text and no "[": there is no container but the claims. One "{"
+    # and one "[": the groups list is the only other container, and holds none. Anything
+    # else (a bracket inside a string included) takes the walk. (An int's find is one
+    # memchr; bytes.count would read the text byte by byte.)
+    brace = -1 if text is None else text.find(OPEN_BRACE)
+    if brace >= 0 and text.find(OPEN_BRACE, brace + 1) < 0:
+        bracket = text.find(OPEN_BRACKET)
+        if bracket < 0:
             return claims
-        if b"[" not in text and text.count(b"{") == 1:
+        groups = claims.get("cognito:groups")
+        if type(groups) is list and text.find(OPEN_BRACKET, bracket + 1) < 0:
+            claims["cognito:groups"] = tuple(groups)
             return claims
     # Most claims are strings and numbers: only containers need converting.
     for name, value in claims.items():
@@ -73,25 +77,19 @@ class VerifiedTokenCache(OrderedDict):
     ``(token, claims, valid_until, *proof)``. ``valid_until`` is the last instant of the
     caller's clock at which the entry may be used; ``proof`` is whatever the caller needs to
     decide that the key which verified the token still holds (``TokenVerifier`` keeps the
-    key set's freshness deadline, its keys, the ``kid`` and the key).
+    key set's state, the ``kid`` and the key).
 
-    It is the ``OrderedDict`` itself: ``TokenVerifier`` finds and refreshes entries with its
-    C calls (``get``, ``move_to_end``, ``pop``), since a method of this class would cost a
-    tenth of a cache hit."""
+    It is the ``OrderedDict`` itself: ``TokenVerifier`` finds, refreshes and stores entries
+    with its C calls (``get``, ``move_to_end``, ``pop``, item assignment, then ``trim``),
+    since a method of this class would cost a tenth of a cache hit."""
 
     def __init__(self, maxsize: int, ttl: float):
         super().__init__()
         self.maxsize = maxsize
         self.ttl = ttl
 
-    def put(self, key: str, entry: tuple) -> None:
-        """Store ``entry`` under ``key`` (the last ``KEY_CHARACTERS`` of its token), evicting
-        the least recently used beyond ``maxsize``."""
-        if not self.maxsize:
-            return
-        # Only a token that missed is stored: its key is new (a key already held keeps its
-        # place, as when two threads verify one new token at once).
-        self[key] = entry
+    def trim(self) -> None:
+        """Evict the least recently used entries beyond ``maxsize``."""
         while len(self) > self.maxsize:
             try:
                 self.popitem(last=False)

@@ -50,12 +50,16 @@ class KeySetUnreachable(KeySetError):
 
 @dataclass(frozen=True, slots=True)
 class KeySetState:
-    """An immutable snapshot: swapped whole, so readers never need the lock."""
+    """An immutable snapshot: swapped whole, so readers never need the lock.
+
+    ``fresh_until`` is the instant (of the key set's clock) until which ``get_key`` uses
+    these keys without a fetch: -inf while none were fetched."""
 
     keys: dict = field(default_factory=dict)
     fetched_at: float | None = None
     attempted_at: float | None = None
     generation: int = 0
+    fresh_until: float = float("-inf")
 
 
 def _usable_entry(entry) -> bool:
@@ -175,7 +179,7 @@ class KeySet:
         now = self.clock()
         if state.fetched_at is None:
             state = self._refresh(state, now)
-        elif now - state.fetched_at >= self.ttl:
+        elif now >= state.fresh_until:
             # While one thread refreshes, the others keep using the keys they know.
             state = self._refresh(state, now, wait=kid not in state.keys)
         key = state.keys.get(kid)
@@ -187,12 +191,6 @@ class KeySet:
         if state.fetched_at is None:
             raise KeySetUnavailable()
         raise UnknownKey()
-
-    def fresh_until(self) -> float:
-        """The instant (of ``clock``) until which ``get_key`` uses the keys held without a
-        fetch: a cache hit before it needs no call here (-inf while no keys are held)."""
-        fetched_at = self.state.fetched_at
-        return float("-inf") if fetched_at is None else fetched_at + self.ttl
 
     def prefetch(self) -> bool:
         """Fetch the key set now unless it is held (a warm start); True when keys are held."""
@@ -216,13 +214,17 @@ class KeySet:
             except KeySetError as exc:
                 logger.warning("JWKS fetch from %s failed: %s", self.url, exc)
                 self.state = KeySetState(
-                    current.keys, current.fetched_at, now, current.generation + 1
+                    current.keys,
+                    current.fetched_at,
+                    now,
+                    current.generation + 1,
+                    current.fresh_until,
                 )
             else:
                 # WARNING, like failures: a fetch is rare (once per TTL or rotation) and worth
                 # seeing in production logs, whose default level hides INFO.
                 logger.warning("JWKS fetched from %s: %d key(s)", self.url, len(keys))
-                self.state = KeySetState(keys, now, now, current.generation + 1)
+                self.state = KeySetState(keys, now, now, current.generation + 1, now + self.ttl)
             return self.state
         finally:
             self._fetch_lock.release()

@@ -15,7 +15,7 @@ from ..errors import (
 )
 from .cache import KEY_CHARACTERS, VerifiedTokenCache, frozen_claims
 from .claims import CognitoClaimsValidator, VerifiedClaims, verified_claims
-from .jwks import KeySet
+from .jwks import KeySet, KeySetState
 from .jws import decode_base64url, parse_json_object, split_token_bytes
 
 ALLOWED_ALGORITHM = "RS256"
@@ -26,6 +26,9 @@ MAX_KNOWN_HEADERS = 64
 # Scope strings repeat across a pool's tokens: one copy of each is kept for all cached
 # tokens (as for the issuer, token use and client), up to this many.
 MAX_SHARED_SCOPES = 256
+# What a cache entry records when the key set changed while its token verified: no keys,
+# never fresh, so every use of the entry asks the key set for its key.
+NO_KEYS = KeySetState()
 
 
 class TokenVerifier:
@@ -109,7 +112,7 @@ class TokenVerifier:
     def _claims_of_entry(self, entry: tuple, token: str, cache_key: str, now: float):
         """``cached_claims`` once the entry under ``cache_key`` is found: the whole cost of a
         cache hit (an expired entry is dropped, a live one becomes the most recent)."""
-        cached_token, claims, valid_until, keys_fresh_until, keys, kid, key = entry
+        cached_token, claims, valid_until, keys_state, kid, key = entry
         if cached_token != token:
             return None
         cache = self.cache
@@ -124,7 +127,7 @@ class TokenVerifier:
         keyset = self.keyset
         # No fetch since the token verified, and none due (by the key set's own clock): the
         # key that verified it is still the pool's.
-        if keyset.clock() < keys_fresh_until and keyset.state.keys is keys:
+        if keyset.clock() < keys_state.fresh_until and keyset.state.keys is keys_state.keys:
             copy = VerifiedClaims(claims)
             copy.pool = self.pool
             return copy
@@ -153,13 +156,20 @@ class TokenVerifier:
             if len(scopes) >= MAX_SHARED_SCOPES:
                 scopes.clear()
             claims["scope"] = scopes.setdefault(scope, scope)
-        keyset = self.keyset
-        keys = keyset.state.keys
-        if keys.get(kid) is not key:  # fetched meanwhile: every hit asks get_key
-            keys = None
-        valid_until = min(self.claims_validator.expires_at(claims), now + self.cache.ttl)
-        entry = (token, claims, valid_until, keyset.fresh_until(), keys, kid, key)
-        self.cache.put(cache_key, entry)
+        keys_state = self.keyset.state
+        if keys_state.keys.get(kid) is not key:  # fetched meanwhile: every hit asks get_key
+            keys_state = NO_KEYS
+        cache = self.cache
+        # The earlier of the token's expiry and the cache's TTL (min() would parse arguments).
+        valid_until = now + cache.ttl
+        expires_at = self.claims_validator.expires_at(claims)
+        if expires_at < valid_until:
+            valid_until = expires_at
+        # Only a token that missed is stored: its key is new (a key already held keeps its
+        # place, as when two threads verify one new token at once).
+        cache[cache_key] = (token, claims, valid_until, keys_state, kid, key)
+        if len(cache) > cache.maxsize:
+            cache.trim()
 
     @property
     def keysets(self) -> list[KeySet]:
