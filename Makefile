@@ -12,7 +12,6 @@ install: $(VENV)/.installed
 
 # Installs with uv (from PATH, or else put into .venv from PyPI first), with the versions and
 # hashes of requirements-lock.txt. INSTALLER=pip: pip alone, same versions, no hash check.
-# Both write every module's bytecode at install (see the generated project's Makefile).
 INSTALLER ?= uv
 UV_VERSION ?= 0.13.9
 UV ?= $(or $(shell command -v uv),$(BIN)/uv)
@@ -26,8 +25,7 @@ ifeq ($(INSTALLER),pip)
 		-c $(VENV)/constraints.txt
 else
 	$(ENSURE_UV)
-	$(UV) pip install --quiet --python $(BIN)/python -r requirements.txt -c requirements-lock.txt \
-		--compile-bytecode
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.txt -c requirements-lock.txt
 endif
 	touch $@
 
