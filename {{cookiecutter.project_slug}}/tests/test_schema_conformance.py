@@ -8,6 +8,7 @@ schema is wrong: fix one of them rather than leaving the operation out.
 """
 
 import contextlib
+import functools
 import os
 
 import pytest
@@ -65,8 +66,13 @@ COGNITO_UNREACHABLE = "identity_provider_unavailable"
 
 @pytest.fixture
 def credentials(tokens):
-    """``(headers, cookies)`` of a kind of caller, with real tokens the verifier accepts."""
+    """``(headers, cookies)`` of a kind of caller, with real tokens the verifier accepts.
 
+    Made once per test, for all its generated examples: a CSRF pair takes a new test client,
+    whose set-up (WhiteNoise reads every collected static file) can cost more than the
+    example itself."""
+
+    @functools.cache
     def of(caller: str) -> tuple[dict, dict]:
         if caller == "anonymous":
             return {}, {}

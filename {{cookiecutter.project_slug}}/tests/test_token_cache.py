@@ -150,3 +150,34 @@ def test_a_token_ending_like_a_cached_one_is_verified_in_full(tokens, clock):
     assert verifier.keyset.signature_checks == 2
     assert verifier.verify(genuine)["sub"] == "sub-alice"  # still served from the cache
     assert verifier.keyset.signature_checks == 2
+
+
+def test_a_token_ending_like_a_fresh_entry_is_refused(tokens, clock):
+    # As above, with the entry's key set neither fetched since nor due (the hit's common
+    # case, which the counting key set never reaches).
+    verifier = make_verifier(clock)
+    genuine = tokens.token("alice")
+    verifier.verify(genuine)
+    header, _, signature = genuine.split(".")
+    forged_payload = tokens.token("root", **{"cognito:groups": ["admin"]}).split(".")[1]
+    with pytest.raises(InvalidSignature):
+        verifier.verify(f"{header}.{forged_payload}.{signature}")
+    assert verifier.verify(genuine)["sub"] == "sub-alice"
+
+
+def test_an_entry_is_dropped_when_a_fetch_before_its_deadline_drops_its_key(
+    tokens, clock, jwks_server
+):
+    verifier = make_verifier(
+        clock, jwks_ttl_seconds=600, jwks_cooldown_seconds=10, token_cache_ttl_seconds=3600
+    )
+    token = tokens.token("alice")
+    verifier.verify(token)
+    rotated = SigningKey.generate("rotated-key")
+    jwks_server.document = jwks_document(rotated)
+    clock.now += 11
+    # A token under the new key: its unknown kid makes the key set fetch at once, long
+    # before its TTL would, and the old key is gone from it.
+    assert verifier.verify(tokens.token("bob", key=rotated))["sub"] == "sub-bob"
+    with pytest.raises(UnknownKey):
+        verifier.verify(token)
