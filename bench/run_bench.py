@@ -303,6 +303,9 @@ def load_with_python(url: str, headers: dict) -> float:
     return sum(counts) / (time.monotonic() - started)
 
 
+BASELINE = "public, same header"
+
+
 def throughput(jwks_url: str, token: str):
     """Requests per second of the sample endpoints under gunicorn, in interleaved rounds.
 
@@ -329,74 +332,80 @@ def throughput(jwks_url: str, token: str):
     # Every run closes some 20,000 connections, each leaving a TIME_WAIT socket on its port
     # for a minute: four back-to-back runs of /api/public/ on one port gave 1.000x, 0.984x,
     # 0.984x and 0.962x, then 1.005x on a fresh port. Each endpoint is therefore loaded on a
-    # port of its own, on the same server, so that no run inherits another endpoint's sockets.
-    # /api/public/ with the header is the baseline, run between every two others: six runs
-    # a round, each place on a port of its own (as many runs a port as any other endpoint).
-    cached, (no_token_port, me_port, *public_ports) = start_server(env, ports=8)
-    uncached, (uncached_port,) = start_server(base_env(jwks_url, AWS_COGNITO_TOKEN_CACHE_SIZE="0"))
-    # Revocation on (defaults): a Redis round trip per token and recheck window (0.5 s).
-    revoking, (revoking_port,) = start_server(
-        base_env(jwks_url, AWS_COGNITO_REVOCATION="on", DJANGO_CACHE_URL=redis_server.url)
-    )
-    # The same with every request asking Redis (no per-process recheck window): shown only.
-    asking, (asking_port,) = start_server(
-        base_env(
+    # port of its own, so that no run inherits another's sockets.
+    # Each endpoint is compared with /api/public/ (with the same header) on its own server:
+    # two servers of one configuration differed by 5 % on the same endpoint (the one that
+    # had carried every baseline run was the slower), which a ratio across servers took in.
+    bearer = {"Authorization": f"Bearer {token}"}
+    servers = {
+        "cached": base_env(jwks_url),
+        "uncached": base_env(jwks_url, AWS_COGNITO_TOKEN_CACHE_SIZE="0"),
+        # Revocation on (defaults): a Redis round trip per token and recheck window (0.5 s).
+        "revoking": base_env(
+            jwks_url, AWS_COGNITO_REVOCATION="on", DJANGO_CACHE_URL=redis_server.url
+        ),
+        # The same with every request asking Redis (no per-process recheck window): shown.
+        "asking": base_env(
             jwks_url,
             AWS_COGNITO_REVOCATION="on",
             AWS_COGNITO_REVOCATION_RECHECK_SECONDS="0",
             DJANGO_CACHE_URL=redis_server.url,
-        )
-    )
-    bearer = {"Authorization": f"Bearer {token}"}
-    plans = {
-        "public, no token": (no_token_port, "public", {}),
-        "public, same header": (public_ports, "public", bearer),
-        "me, cache on": (me_port, "me", bearer),
-        "me, cache off": (uncached_port, "me", bearer),
-        "me, revocation on": (revoking_port, "me", bearer),
-        "me, revocation, recheck 0": (asking_port, "me", bearer),
+        ),
     }
-    # The machine's speed drifts by a tenth and more from one run to the next, so every
-    # run of an endpoint sits between two runs of the baseline, and is divided by their mean:
-    # a drift that is steady over the three cancels out. The order of the others rotates
-    # from round to round. Each figure is the median of those per-run ratios.
-    baseline = "public, same header"
-    others = [name for name in plans if name != baseline]
-    runs = {name: [] for name in plans}
-    ratios = {name: [] for name in others}
-
-    def run(name, place=0):
-        port, endpoint, headers = plans[name]
-        if name == baseline:
-            port = port[place]
-        value = load(f"http://127.0.0.1:{port}/api/{endpoint}/", headers)
-        runs[name].append(value)
-        return value
-
+    plans = {
+        "public, no token": ("cached", "public", {}),
+        "me, cache on": ("cached", "me", bearer),
+        "me, cache off": ("uncached", "me", bearer),
+        "me, revocation on": ("revoking", "me", bearer),
+        "me, revocation, recheck 0": ("asking", "me", bearer),
+    }
+    started, ports = [], {}
     try:
+        for server, server_env in servers.items():
+            endpoints = [name for name, plan in plans.items() if plan[0] == server]
+            # A port for each of its endpoints, and two for its baseline (before and after).
+            process, bound = start_server(server_env, ports=len(endpoints) + 2)
+            started.append(process)
+            *own, before_port, after_port = bound
+            ports.update(zip(endpoints, own, strict=True))
+            ports[server] = (before_port, after_port)
+        # The machine's speed drifts by a tenth and more from one run to the next, so every
+        # run of an endpoint sits between two runs of the baseline on its server, and is
+        # divided by their mean: a drift that is steady over the three cancels out. The
+        # order of the endpoints rotates from round to round. Each figure is the median of
+        # those per-run ratios.
+        runs = {BASELINE: [], **{name: [] for name in plans}}
+        ratios = {name: [] for name in plans}
+
+        def run(port, endpoint, headers):
+            return load(f"http://127.0.0.1:{port}/api/{endpoint}/", headers)
+
         for round_index in range(ROUNDS):
-            before = run(baseline)
-            for place, name in enumerate(rotated(others, round_index), start=1):
-                value = run(name)
-                after = run(baseline, place)
+            for name in rotated(list(plans), round_index):
+                server, endpoint, headers = plans[name]
+                before_port, after_port = ports[server]
+                before = run(before_port, "public", bearer)
+                value = run(ports[name], endpoint, headers)
+                after = run(after_port, "public", bearer)
+                runs[name].append(value)
+                runs[BASELINE] += [before, after]
                 ratios[name].append(2 * value / (before + after))
-                before = after
     finally:
-        for server in (cached, uncached, revoking, asking, redis_server):
-            server.stop()
+        for process in [*started, redis_server]:
+            process.stop()
     if os.environ.get("BENCH_SHOW_RUNS"):
         for name, values in runs.items():
             print(f"   {name}: {' '.join(str(round(value)) for value in values)}")
     medians = {name: statistics.median(values) for name, values in runs.items()}
     ratio = {name: statistics.median(values) for name, values in ratios.items()}
-    ratio[baseline] = 1.0
+    ratio[BASELINE] = 1.0
     print(
         "2. Requests per second, gunicorn 2 sync workers (no access log), "
         f"{load.__name__.split('_')[-1]}, {ROUNDS} rounds of {LOAD_SECONDS}s runs, each run "
-        "between two of /api/public/ with the same header (median req/s; median ratio to "
-        "the mean of the two)"
+        "between two of /api/public/ with the same header on its server (median req/s; "
+        "median ratio to the mean of the two)"
     )
-    for name in plans:
+    for name in runs:
         print(f"   /api/{name:<26} {medians[name]:9.0f} req/s   {ratio[name]:.3f}x")
     target("/api/me/ cache on / /api/public/", ratio["me, cache on"], 0.95, True)
     target("/api/me/ cache off / /api/public/", ratio["me, cache off"], 0.80, True)
