@@ -338,7 +338,7 @@ def throughput(jwks_url: str, token: str):
     # had carried every baseline run was the slower), which a ratio across servers took in.
     bearer = {"Authorization": f"Bearer {token}"}
     servers = {
-        "cached": base_env(jwks_url),
+        "cached": env,
         "uncached": base_env(jwks_url, AWS_COGNITO_TOKEN_CACHE_SIZE="0"),
         # Revocation on (defaults): a Redis round trip per token and recheck window (0.5 s).
         "revoking": base_env(
