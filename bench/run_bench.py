@@ -151,6 +151,12 @@ COST_BATCH = 20
 HITS_PER_ROUND = 200
 
 
+def quartiles(values: list) -> tuple[float, float]:
+    """The first and third quartiles of ``values``: the middle half of them lies between."""
+    ordered = sorted(values)
+    return ordered[len(ordered) // 4], ordered[3 * len(ordered) // 4]
+
+
 def rotated(items: list, round_index: int) -> list:
     """``items`` starting at place ``round_index`` (modulo their number): over the rounds,
     each item takes every place."""
@@ -204,9 +210,9 @@ def verification_cost(factory, config, raw_verify, reference_verify):
     us = {name: statistics.median(values) * 1e6 for name, values in figures.items()}
     ratio, spread = {}, {}
     for name, values in figures.items():
-        per_round = sorted(value / base for value, base in zip(values, figures["raw"], strict=True))
+        per_round = [value / base for value, base in zip(values, figures["raw"], strict=True)]
         ratio[name] = statistics.median(per_round)
-        spread[name] = (per_round[len(per_round) // 4], per_round[3 * len(per_round) // 4])
+        spread[name] = quartiles(per_round)
     claims = len(cognito_claims(factory, 0, 0))
     print(
         f"1. Verification cost (one process, {COST_ROUNDS} interleaved rounds of "
@@ -398,15 +404,19 @@ def throughput(jwks_url: str, token: str):
             print(f"   {name}: {' '.join(str(round(value)) for value in values)}")
     medians = {name: statistics.median(values) for name, values in runs.items()}
     ratio = {name: statistics.median(values) for name, values in ratios.items()}
+    spread = {name: quartiles(values) for name, values in ratios.items()}
     ratio[BASELINE] = 1.0
     print(
         "2. Requests per second, gunicorn 2 sync workers (no access log), "
         f"{load.__name__.split('_')[-1]}, {ROUNDS} rounds of {LOAD_SECONDS}s runs, each run "
         "between two of /api/public/ with the same header on its server (median req/s; "
-        "median ratio to the mean of the two)"
+        "median ratio to the mean of the two, with the quartiles of those ratios)"
     )
     for name in runs:
-        print(f"   /api/{name:<26} {medians[name]:9.0f} req/s   {ratio[name]:.3f}x")
+        line = f"   /api/{name:<26} {medians[name]:9.0f} req/s   {ratio[name]:.3f}x"
+        if name in spread:
+            line += "  ({:.3f}-{:.3f})".format(*spread[name])
+        print(line)
     target("/api/me/ cache on / /api/public/", ratio["me, cache on"], 0.95, True)
     target("/api/me/ cache off / /api/public/", ratio["me, cache off"], 0.80, True)
     target("/api/me/ revocation on (Redis) / /api/public/", ratio["me, revocation on"], 0.85, True)
