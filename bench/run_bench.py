@@ -337,7 +337,7 @@ def throughput(jwks_url: str, token: str):
     from scripts.redis_server import RedisServer  # the baked project's throw-away Redis
 
     redis_server = RedisServer().start()
-    # Every run closes some 20,000 connections, each leaving a TIME_WAIT socket on its port
+    # Every run closes thousands of connections, each leaving a TIME_WAIT socket on its port
     # for a minute: four back-to-back runs of /api/public/ on one port gave 1.000x, 0.984x,
     # 0.984x and 0.962x, then 1.005x on a fresh port. Each endpoint is therefore loaded on a
     # port of its own, so that no run inherits another's sockets.
