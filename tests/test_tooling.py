@@ -1,12 +1,13 @@
 """The baked project's shipping files: CI workflow, pre-commit, Docker, OpenAPI option."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import TEMPLATE
+from .conftest import PROJECT_PYTHONS, TEMPLATE
 from .test_generation import project_files
 
 
@@ -17,11 +18,35 @@ def workflow_commands(workflow: dict) -> list[str]:
 def test_ci_workflow_installs_lints_and_tests(bake):
     project = bake()
     text = (project / ".github" / "workflows" / "ci.yml").read_text()
-    assert "{%" not in text and "{{" not in text
+    # No Jinja tag is left; GitHub's own expressions (${{ ... }}) are.
+    assert "{%" not in text and not re.search(r"(?<!\$){{", text)
     workflow = yaml.safe_load(text)
     commands = "\n".join(workflow_commands(workflow))
     for command in ("make install", "make lint", "make test"):
         assert command in commands
+
+
+MATRIX_PYTHON = "${{ matrix.python-version }}"
+
+
+def test_ci_workflow_tests_each_python_the_project_claims(bake):
+    project = bake()
+    requires = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert requires["requires-python"] == f">={PROJECT_PYTHONS[0]}"
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    job = workflow["jobs"]["test"]
+    assert job["strategy"]["matrix"] == {"python-version": list(PROJECT_PYTHONS)}
+    assert job["strategy"]["fail-fast"] is False  # each Python's run gives its own result
+    setup = next(step for step in job["steps"] if "setup-python" in step.get("uses", ""))
+    assert setup["with"]["python-version"] == MATRIX_PYTHON
+    # .venv is made with the matrix's Python (make install would take a python3.11 on PATH
+    # first), and the job stops when it was not.
+    install = next(step["run"] for step in job["steps"] if "make install" in step.get("run", ""))
+    assert f"make install PYTHON=python{MATRIX_PYTHON}\n" in install
+    assert "sys.version_info[:2]" in install and f'"{MATRIX_PYTHON}"' in install
+    # No other step makes .venv again with another Python.
+    installs = [run for run in workflow_commands(workflow) if "make install" in run]
+    assert installs == [install]
 
 
 def test_pre_commit_runs_ruff_at_the_pinned_version(bake):
