@@ -16,12 +16,9 @@ OPENAPI_FILES = [
     "tests/test_schema_conformance.py",
 ]
 
-# Files that belong to the browser sessions option only: the module's part, with the two
-# aliases that keep projects generated before it found its folder working, and the sample's.
+# Files that belong to the browser sessions option only: the module's part and the sample's.
 BROWSER_SESSION_FILES = [
     "djognito/browser",
-    "djognito/serializers.py",
-    "djognito/views.py",
     "api/pages.py",
     "api/templates",
     "api/static",

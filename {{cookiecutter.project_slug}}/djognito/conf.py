@@ -503,13 +503,3 @@ def url_problems(config: CognitoConfig) -> list[tuple[str, str]]:
             if message and (name, message) not in found:
                 found.append((name, message))
     return found
-
-
-def __getattr__(name: str):
-    # Kept for projects generated before djognito.browser: their api/pages.py (which
-    # `make update` leaves alone) reads conf.browser_config.
-    if name == "browser_config":
-        from .browser.settings import browser_config
-
-        return browser_config
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

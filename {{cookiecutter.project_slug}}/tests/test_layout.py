@@ -7,8 +7,8 @@ from pathlib import Path
 import djognito
 
 MODULE = Path(djognito.__file__).parent
-# Kept only for code outside the module (Djognito users, projects generated earlier).
-COMPATIBILITY_MODULES = {"djognito.jwt_utils", "djognito.default_verifier"}
+# Kept only for code outside the module: Djognito's public verify_jwt.
+COMPATIBILITY_MODULES = {"djognito.jwt_utils"}
 
 
 def imported_modules(path: Path) -> set[str]:
