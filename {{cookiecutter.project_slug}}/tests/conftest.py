@@ -32,6 +32,7 @@ TIER_OF_MODULE = {
     "test_explain_token": "library",
     "test_hostile_tokens": "library",
     "test_integrity": "library",
+    "test_json_bounds": "library",
     "test_jwks_faults": "library",
     "test_layout": "library",
     "test_local_cognito": "tooling",

@@ -1,10 +1,10 @@
 """The RS256 signature check: exactly what OpenSSL's own RSASSA-PKCS1-v1_5 verification
 accepts, nothing else.
 
-``RS256PublicKey.verify`` asks OpenSSL for the public-key operation and compares the whole
-encoded message itself. Each case is checked against ``cryptography``'s ``verify`` of the
-same bytes, and encodings that a parsing verifier could be fooled by are made with the
-private key by hand (textbook RSA on the encoded message) and refused.
+``RS256PublicKey.verify`` is ``cryptography``'s ``verify`` behind a length check. Each case
+is checked against that ``verify`` of the same bytes, and encodings that a parsing verifier
+could be fooled by are made with the private key by hand (textbook RSA on the encoded
+message) and refused.
 """
 
 import hashlib
@@ -15,11 +15,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from djognito.core.jwks import SHA256_DIGEST_INFO, build_keys
+from djognito.core.jwks import build_keys
 from djognito.testing import SigningKey, jwks_document
 
 KEY = SigningKey.generate("signature-check")
 KEY_BYTES = 256
+# The DER DigestInfo prefix of a SHA-256 digest (RFC 8017, section 9.2, note 1).
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 MESSAGE = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9"
 
 

@@ -1,6 +1,9 @@
 """The verified-token cache: bounded, exact about expiry, tied to the key that verified."""
 
 import dataclasses
+import sys
+import threading
+from collections import OrderedDict
 
 import pytest
 
@@ -185,3 +188,101 @@ def test_an_entry_is_dropped_when_a_fetch_before_its_deadline_drops_its_key(
     assert verifier.verify(tokens.token("bob", key=rotated))["sub"] == "sub-bob"
     with pytest.raises(UnknownKey):
         verifier.verify(token)
+
+
+def test_a_refetch_of_unchanged_keys_keeps_every_cached_token(tokens, clock, jwks_server):
+    # One made-up kid per cool-down makes the key set fetch again; the pool's keys are the
+    # same, so the tokens already verified are still answered without RSA.
+    verifier = make_verifier(clock, counting=True, jwks_cooldown_seconds=10)
+    cached = [tokens.token(f"user{index}") for index in range(20)]
+    for token in cached:
+        verifier.verify(token)
+    assert verifier.keyset.signature_checks == 20
+    for _ in range(3):
+        clock.now += 11
+        with pytest.raises(UnknownKey):
+            verifier.verify(tokens.token("mallory", header={"kid": "made-up", "alg": "RS256"}))
+        for token in cached:
+            assert verifier.verify(token)["sub"].startswith("sub-user")
+    assert jwks_server.fetches == 4
+    assert verifier.keyset.signature_checks == 20
+
+
+def test_a_refetch_that_changes_a_key_under_its_kid_drops_its_tokens(
+    tokens, clock, jwks_server, signing_key
+):
+    verifier = make_verifier(clock, counting=True, jwks_cooldown_seconds=10)
+    token = tokens.token("alice")
+    verifier.verify(token)
+    # Another key published under the same kid: the cached token's key is gone.
+    impostor = SigningKey.generate(signing_key.kid)
+    jwks_server.document = jwks_document(impostor)
+    clock.now += 11
+    with pytest.raises(UnknownKey):
+        verifier.verify(tokens.token("mallory", header={"kid": "made-up", "alg": "RS256"}))
+    with pytest.raises(InvalidSignature):
+        verifier.verify(token)
+    assert len(verifier.cache) == 0
+
+
+def _under_lock(method):
+    def checked(self, *args, **kwargs):
+        assert self.lock.locked(), "the token cache was used without its lock"
+        self.uses += 1
+        return method(self, *args, **kwargs)
+
+    return checked
+
+
+class LockCheckingEntries(OrderedDict):
+    """The cache's entries, refusing any use while the cache's lock is not held."""
+
+    def __init__(self, lock):
+        super().__init__()
+        self.lock = lock
+        self.uses = 0
+
+    get = _under_lock(OrderedDict.get)
+    pop = _under_lock(OrderedDict.pop)
+    popitem = _under_lock(OrderedDict.popitem)
+    move_to_end = _under_lock(OrderedDict.move_to_end)
+    clear = _under_lock(OrderedDict.clear)
+    __setitem__ = _under_lock(OrderedDict.__setitem__)
+    __delitem__ = _under_lock(OrderedDict.__delitem__)
+
+
+def test_threads_hammering_one_cache_hold_its_lock_and_get_right_answers(tokens, clock):
+    # Hits, misses, evictions and expiries at once from eight threads, with a thread switch
+    # every microsecond: every use of the shared entries holds the lock (what keeps it safe
+    # on a Python without a GIL), the bound holds, and each token gets its own claims.
+    verifier = make_verifier(clock, token_cache_size=8)
+    entries = LockCheckingEntries(verifier.cache._lock)
+    verifier.cache._entries = entries
+    users = [f"user{index}" for index in range(24)]
+    issued = {user: tokens.token(user) for user in users}
+    failures, sizes = [], []
+
+    def hammer(offset):
+        try:
+            for round_index in range(150):
+                user = users[(offset * 7 + round_index) % len(users)]
+                claims = verifier.verify(issued[user])
+                if claims["username"] != user:
+                    failures.append((user, claims["username"]))
+                sizes.append(len(verifier.cache))
+        except Exception as exc:  # reported below, with the others
+            failures.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=hammer, args=(offset,)) for offset in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert max(sizes) <= 8
+    assert entries.uses > 8 * 150

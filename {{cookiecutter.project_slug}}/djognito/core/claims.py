@@ -86,6 +86,9 @@ class CognitoClaimsValidator:
             nbf = _timestamp(claims, "nbf", required=False)
             if nbf is not None and nbf > now + leeway:
                 raise TokenNotYetValid()
+        # Read later (recent sign-in rules): a number when present.
+        if type(get("auth_time")) is not int and "auth_time" in claims:
+            _timestamp(claims, "auth_time", required=False)
         if get("iss") != self.issuer:
             raise InvalidIssuer()
         if get("token_use") != self.token_use:

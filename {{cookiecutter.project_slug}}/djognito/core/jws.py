@@ -6,9 +6,9 @@ the claims are checked by ``verifier`` and ``claims``.
 
 import binascii
 import json
+import re
 from dataclasses import dataclass
 
-import orjson
 import pybase64
 
 from ..errors import MalformedToken, TokenTooLarge
@@ -38,8 +38,49 @@ class UnverifiedToken:
     signature: bytes
 
 
+# Cognito writes two levels (the claims, and the groups list in them). Anything deeper is
+# refused before it is parsed, so no parser's own recursion limit (which differs from one
+# Python to the next) decides what a token means.
+MAX_JSON_DEPTH = 16
+# I-JSON (RFC 7493, section 2.2): integers beyond these are not exact in every JSON reader,
+# and arithmetic on them beside a float (exp - iat) would overflow.
+MAX_EXACT_INTEGER = 2**53 - 1
+MAX_INTEGER_DIGITS = len(str(-MAX_EXACT_INTEGER))
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+
+
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
+
+
+def _exact_integer(text: str) -> int:
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise ValueError("integer out of range")
+    value = int(text)
+    if -MAX_EXACT_INTEGER <= value <= MAX_EXACT_INTEGER:
+        return value
+    raise ValueError("integer out of range")
+
+
+def nesting_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when the JSON text ``raw`` nests objects and arrays deeper than ``limit``.
+
+    Fewer opening brackets than the limit cannot nest deeper (the usual case: two counts).
+    Otherwise strings are taken out, so that brackets inside them do not count, and the
+    depth is followed bracket by bracket. Text that is not JSON may be answered either way:
+    the parser refuses it next."""
+    if raw.count(b"{") + raw.count(b"[") <= limit:
+        return False
+    depth = 0
+    for bracket in _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS):
+        if bracket in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 # Names that Cognito tokens carry. A parsed name equal to one of these is replaced by this
@@ -87,13 +128,19 @@ def _is_valid_unicode(value) -> bool:
     # (renderers, databases, logs): such a string is malformed input.
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (UnicodeEncodeError, RecursionError):
+    except UnicodeEncodeError:
         return False
     return True
 
 
-_decoder = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
-_scan_once = _decoder.scan_once
+# The one JSON parser of the verify path: the standard library's, strict (unique names, no
+# NaN or Infinity constants, exact integers). 1e999 still reads as infinity: the claim rules
+# refuse it where a number must be finite.
+_decoder = json.JSONDecoder(
+    object_pairs_hook=_unique_object,
+    parse_constant=_refuse_constant,
+    parse_int=_exact_integer,
+)
 
 
 def decode_segment(segment: str, what: str) -> bytes:
@@ -126,17 +173,14 @@ def decode_base64url(raw: bytes, what: str) -> bytes:
         raise MalformedToken(f"malformed token: {what} is not base64url") from exc
 
 
-def _parse_object(text: str):
-    # The scanner itself, without JSONDecoder.decode's whitespace handling in Python; text
-    # that does not start with "{" or has anything after its end takes the general path.
-    if text[:1] == "{":
-        try:
-            value, end = _scan_once(text, 0)
-        except StopIteration:
-            value, end = None, -1
-        if end == len(text):
-            return value
-    return _decoder.decode(text)
+def _parse(text: str):
+    # raw_decode runs the scanner alone; decode() also matches whitespace around the value
+    # (twice a regular expression), which Cognito never writes.
+    try:
+        value, end = _decoder.raw_decode(text)
+    except ValueError:
+        end = -1
+    return value if end == len(text) else _decoder.decode(text)
 
 
 def decode_json_object(segment: str, what: str) -> dict:
@@ -145,24 +189,14 @@ def decode_json_object(segment: str, what: str) -> dict:
 
 
 def parse_json_object(raw: bytes, what: str) -> dict:
-    """The JSON object with unique keys that the (decoded) ``raw`` must hold.
-
-    Text exactly as orjson writes it (as Cognito writes it) is read by orjson alone. orjson
-    refuses invalid UTF-8, lone surrogates, NaN and numbers too large for it, but keeps the
-    last of two equal names: writing the result back gives ``raw`` again only if no name
-    repeats (each name is written once) and nothing was escaped, and such text needs none
-    of the checks below. Any other text takes the standard library's strict parser."""
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
-    else:
-        if type(value) is dict and orjson.dumps(value) == raw:
-            return value
+    """The JSON object with unique keys, nested at most ``MAX_JSON_DEPTH`` deep, that the
+    (decoded) ``raw`` must hold; raise ``MalformedToken`` otherwise."""
+    if nesting_exceeds(raw):
+        raise MalformedToken(f"malformed token: {what} is not JSON")
     try:
         text = raw.decode("utf-8")
-        value = _parse_object(text)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        value = _parse(text)
+    except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedToken(f"malformed token: {what} is not JSON") from exc
     if not isinstance(value, dict):
         raise MalformedToken(f"malformed token: {what} is not a JSON object")

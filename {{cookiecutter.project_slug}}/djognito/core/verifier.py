@@ -13,7 +13,7 @@ from ..errors import (
     UnsupportedAlgorithm,
     UnsupportedHeader,
 )
-from .cache import KEY_CHARACTERS, VerifiedTokenCache, frozen_claims
+from .cache import CacheEntry, VerifiedTokenCache, frozen_claims
 from .claims import CognitoClaimsValidator, VerifiedClaims, verified_claims
 from .jwks import KeySet, KeySetState
 from .jws import decode_base64url, parse_json_object, split_token_bytes
@@ -64,34 +64,9 @@ class TokenVerifier:
         A token of another issuer is refused before its key is looked up, so it never
         causes a key set fetch (the claims validator checks the issuer again, signed)."""
         now = self.clock()
-        cache = self.cache
-        # cached_claims(), its look-up inline: a new token pays no call for it. Only the end
-        # of the token is read to find its entry (an oversized string finds none: every
-        # cached token has verified, so it is within the size bound).
-        if cache.maxsize and isinstance(token, str):
-            cache_key = token[-KEY_CHARACTERS:]
-            entry = cache.get(cache_key)
-            if entry is not None:
-                # The common case of _claims_of_entry inline (its call was a tenth of a hit):
-                # the same token, still valid, no fetch since it verified and none due.
-                cached_token, claims, valid_until, keys_state, _, _ = entry
-                keyset = self.keyset
-                if (
-                    cached_token == token
-                    and now <= valid_until
-                    and keyset.clock() < keys_state.fresh_until
-                    and keyset.state.keys is keys_state.keys
-                ):
-                    try:  # noqa: SIM105
-                        cache.move_to_end(cache_key)
-                    except KeyError:  # evicted by another thread since the look-up
-                        pass
-                    copy = VerifiedClaims(claims)
-                    copy.pool = self.pool
-                    return copy
-                claims = self._claims_of_entry(entry, token, cache_key, now)
-                if claims is not None:
-                    return claims
+        claims = self.cached_claims(token, now)
+        if claims is not None:
+            return claims
         raw, first_dot, second_dot = split_token_bytes(token, self.max_token_bytes)
         header_segment = raw[:first_dot]
         kid = known_kid = self._known_headers.get(header_segment)
@@ -110,55 +85,46 @@ class TokenVerifier:
         self.claims_validator.validate(claims, now)
         if known_kid is None:
             self._remember_header(header_segment, kid)
-        frozen_claims(claims, payload)
-        if cache.maxsize:
-            self._cache(token, cache_key, claims, kid, key, now)
+        frozen_claims(claims)
+        if self.cache.maxsize:
+            self._cache(token, claims, kid, key, now)
         return verified_claims(claims, self.pool)
 
     def cached_claims(self, token: str, now: float | None = None) -> dict | None:
-        """The claims of ``token`` when it verified before and its key is still the pool's;
-        None otherwise (then ``verify`` checks it in full)."""
-        if not isinstance(token, str):
+        """The claims of ``token`` when it verified before and the key that verified it is
+        still the pool's; None otherwise (then ``verify`` checks it in full).
+
+        The key still holds while the key set has neither been fetched since the entry was
+        stored nor is due for a fetch (by its own clock); otherwise the key set is asked for
+        the ``kid``'s key (it fetches when due), and the entry is kept when that is the same
+        key object: a fetch that publishes the key unchanged keeps it."""
+        if not isinstance(token, str) or not self.cache.maxsize:
             return None
-        cache_key = token[-KEY_CHARACTERS:]
-        entry = self.cache.get(cache_key)
+        entry = self.cache.get(token, self.clock() if now is None else now)
         if entry is None:
             return None
-        return self._claims_of_entry(entry, token, cache_key, self.clock() if now is None else now)
-
-    def _claims_of_entry(self, entry: tuple, token: str, cache_key: str, now: float):
-        """``cached_claims`` once the entry under ``cache_key`` is found: the whole cost of a
-        cache hit (an expired entry is dropped, a live one becomes the most recent)."""
-        cached_token, claims, valid_until, keys_state, kid, key = entry
-        if cached_token != token:
-            return None
-        cache = self.cache
-        if now > valid_until:
-            cache.pop(cache_key, None)
-            return None
-        # (Not contextlib.suppress: a context manager would cost a tenth of the hit.)
-        try:  # noqa: SIM105
-            cache.move_to_end(cache_key)
-        except KeyError:  # evicted by another thread since the look-up: still valid
-            pass
         keyset = self.keyset
-        # No fetch since the token verified, and none due (by the key set's own clock): the
-        # key that verified it is still the pool's.
-        if keyset.clock() < keys_state.fresh_until and keyset.state.keys is keys_state.keys:
-            copy = VerifiedClaims(claims)
-            copy.pool = self.pool
-            return copy
-        try:
-            current_key = keyset.get_key(kid)  # may refresh the key set
-        except TokenError:
-            current_key = None
-        if current_key is key:
-            return verified_claims(claims, self.pool)
-        # The key that verified it was replaced or left the key set: verify anew.
-        cache.discard(token)
-        return None
+        held = entry.keys_state
+        if held is not keyset.state or keyset.clock() >= held.fresh_until:
+            try:
+                current_key = keyset.get_key(entry.kid)
+            except TokenError:
+                current_key = None
+            if current_key is not entry.key:
+                self.cache.discard(token)
+                return None
+            self.cache.put(entry._replace(keys_state=self._state_holding(entry.kid, entry.key)))
+        copy = VerifiedClaims(entry.claims)
+        copy.pool = self.pool
+        return copy
 
-    def _cache(self, token: str, cache_key: str, claims: dict, kid: str, key, now: float):
+    def _state_holding(self, kid: str, key) -> KeySetState:
+        """The key set's state when it holds ``key`` under ``kid``; ``NO_KEYS`` when a fetch
+        replaced it meanwhile (then every use of the entry asks the key set again)."""
+        state = self.keyset.state
+        return state if state.keys.get(kid) is key else NO_KEYS
+
+    def _cache(self, token: str, claims: dict, kid: str, key, now: float) -> None:
         """Keep the verified ``claims`` of ``token`` until its expiry or the cache's TTL,
         their pool-wide values replaced by the copies already held (10,000 cached tokens
         then hold one copy of each)."""
@@ -173,20 +139,9 @@ class TokenVerifier:
             if len(scopes) >= MAX_SHARED_SCOPES:
                 scopes.clear()
             claims["scope"] = scopes.setdefault(scope, scope)
-        keys_state = self.keyset.state
-        if keys_state.keys.get(kid) is not key:  # fetched meanwhile: every hit asks get_key
-            keys_state = NO_KEYS
-        cache = self.cache
-        # The earlier of the token's expiry and the cache's TTL (min() would parse arguments).
-        valid_until = now + cache.ttl
-        expires_at = self.claims_validator.expires_at(claims)
-        if expires_at < valid_until:
-            valid_until = expires_at
-        # Only a token that missed is stored: its key is new (a key already held keeps its
-        # place, as when two threads verify one new token at once).
-        cache[cache_key] = (token, claims, valid_until, keys_state, kid, key)
-        if len(cache) > cache.maxsize:
-            cache.trim()
+        valid_until = min(now + self.cache.ttl, self.claims_validator.expires_at(claims))
+        state = self._state_holding(kid, key)
+        self.cache.put(CacheEntry(token, claims, valid_until, state, kid, key))
 
     @property
     def keysets(self) -> list[KeySet]:
