@@ -292,6 +292,8 @@ class CognitoOAuthServer(LoopbackServer):
     for tokens signed with ``key``, whose JWKS it serves at ``jwks_url``; client
     authentication is HTTP Basic when ``client_secret`` is set. ``GET /logout`` redirects
     to ``logout_uri``. ``token_requests`` records each form posted to the token endpoint.
+    With ``rotate_refresh_tokens``, a refresh also answers a new refresh token (Cognito's
+    refresh token rotation).
     """
 
     def __init__(
@@ -311,6 +313,7 @@ class CognitoOAuthServer(LoopbackServer):
         self.access_tokens = TokenFactory(key, issuer, client_id, "access")
         # True: hand out client-credentials access tokens, as a misconfigured client would.
         self.client_tokens = False
+        self.rotate_refresh_tokens = False
         self.id_tokens = TokenFactory(key, issuer, client_id, "id")
         self.token_requests: list[dict] = []
         self._codes: dict[str, dict] = {}
@@ -369,7 +372,12 @@ class CognitoOAuthServer(LoopbackServer):
                 username = self._refresh_tokens.get(form.get("refresh_token", ""))
             if username is None:
                 return 400, {}, {"error": "invalid_grant"}
-            return 200, {}, self._tokens(username)
+            if not self.rotate_refresh_tokens:
+                return 200, {}, self._tokens(username)
+            rotated = secrets.token_urlsafe(48)
+            with self._lock:
+                self._refresh_tokens[rotated] = username
+            return 200, {}, {**self._tokens(username), "refresh_token": rotated}
         return 400, {}, {"error": "unsupported_grant_type"}
 
     def _client_authenticated(self, form: dict, authorization: str | None) -> bool:

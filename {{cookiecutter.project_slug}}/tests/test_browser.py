@@ -4,7 +4,8 @@ gunicorn serves the project, moto's emulator signs users in, and the browser doe
 person would: sign in (through an authenticator code, a new password, an authenticator
 set-up with its QR code), read the groups, write a note, refresh, sign out. A second origin on
 127.0.0.1 calls the API with ``credentials: "include"``: allowed when listed in
-``DJANGO_CORS_ALLOWED_ORIGINS``, blocked by the browser otherwise.
+``DJANGO_CORS_ALLOWED_ORIGINS``, blocked by the browser otherwise; it signs in and writes a
+note with the CSRF token the sign-in answer carries (signing in rotates it).
 """
 
 import threading
@@ -39,10 +40,10 @@ if not chromium_path():
 class FrontEnd:
     """A page on its own origin (127.0.0.1, another port) that calls the API with cookies."""
 
-    def __init__(self, api_url: str, port: int = 0):
+    def __init__(self, api_url: str, port: int = 0, page: str = ""):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        page = FRONT_END_PAGE.replace("API_URL", api_url).encode()
+        page = (page or FRONT_END_PAGE).replace("API_URL", api_url).encode()
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
@@ -76,6 +77,49 @@ fetch("API_URL/api/me/", { credentials: "include" })
   .then((response) => response.json())
   .then((me) => { document.getElementById("result").textContent = "user " + me.username; })
   .catch((error) => { document.getElementById("result").textContent = "blocked " + error.name; });
+</script></body></html>"""
+
+# A front end as the README's snippet writes one: the CSRF token fetched from the API once,
+# then the one each sign-in answer carries, as a front end on another site must (it cannot
+# read the API's csrftoken cookie; this one, on the same host, does not try).
+SIGN_IN_FRONT_END_PAGE = """<!doctype html>
+<html><body>
+<form id="sign-in">
+  <label>Username <input name="username"></label>
+  <label>Password <input name="password" type="password"></label>
+  <button>Sign in</button>
+</form>
+<form id="note"><label>Note <input name="text"></label><button>Write the note</button></form>
+<p id="result">signed out</p>
+<script>
+let csrf = null;
+async function post(path, body) {
+  if (csrf === null) {
+    const answer = await fetch("API_URL/api/csrf/", { credentials: "include" });
+    csrf = (await answer.json()).csrfToken;
+  }
+  return fetch("API_URL" + path, {
+    method: "POST",
+    credentials: "include",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: JSON.stringify(body),
+  });
+}
+const show = (text) => { document.getElementById("result").textContent = text; };
+document.getElementById("sign-in").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await post("/api/auth/login/", Object.fromEntries(new FormData(event.target)));
+  const data = await answer.json();
+  if (!answer.ok) return show(`sign-in refused ${answer.status}`);
+  csrf = data.csrfToken;
+  show(`signed in as ${data.username}`);
+});
+document.getElementById("note").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await post("/api/notes/", Object.fromEntries(new FormData(event.target)));
+  const data = await answer.json();
+  show(answer.ok ? `note ${answer.status}: ${data.text}` : `note refused ${answer.status}`);
+});
 </script></body></html>"""
 
 
@@ -159,6 +203,33 @@ def test_a_plain_user_writes_a_note_refreshes_and_signs_out(page, site, cognito)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
+def test_the_page_asks_for_the_csrf_token_once_and_keeps_the_sign_in_answers(page, site, cognito):
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    sign_in(page, site, user(cognito, "bob"))
+    page.get_by_label("New note").fill("With the token of the sign-in answer")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    page.get_by_role("button", name="Refresh session").click()
+    expect(page.get_by_text("Session refreshed")).to_be_visible()
+    # Once, for the sign-in; the note and the refresh sent the token its answer carried.
+    assert [url for url in asked if url.endswith("/api/csrf/")] == [f"{site.url}/api/csrf/"]
+
+
+def test_signing_in_again_in_another_tab_does_not_stop_this_one(page, context, site, cognito):
+    bob = user(cognito, "bob")
+    sign_in(page, site, bob)
+    other_tab = context.new_page()
+    other_tab.goto(f"{site.url}/")
+    other_tab.get_by_role("button", name="Sign out", exact=True).click()
+    expect(other_tab.get_by_text("Signed out.")).to_be_visible()
+    sign_in(other_tab, site, bob)  # a new sign-in: the CSRF token this tab holds is void
+    page.get_by_label("New note").fill("Written after the other tab signed in")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    expect(page.get_by_text("Written after the other tab signed in")).to_be_visible()
+
+
 def test_page_scripts_cannot_read_the_tokens(page, context, site, cognito):
     sign_in(page, site, user(cognito, "alice"))
     readable = page.evaluate("document.cookie")
@@ -182,6 +253,22 @@ def test_an_allowed_origin_calls_the_api_with_the_cookies(
     with FrontEnd(site.url, port=allowed_front_end_port) as front_end:
         page.goto(front_end.url)
         expect(page.locator("#result")).to_have_text("user alice")
+
+
+def test_an_allowed_origin_signs_in_and_writes_with_the_token_of_the_sign_in_answer(
+    page, site, cognito, allowed_front_end_port
+):
+    bob = user(cognito, "bob")
+    with FrontEnd(site.url, port=allowed_front_end_port, page=SIGN_IN_FRONT_END_PAGE) as front_end:
+        page.goto(front_end.url)
+        form = page.locator("#sign-in")
+        form.get_by_label("Username").fill(bob.username)
+        form.get_by_label("Password").fill(bob.password)
+        form.get_by_role("button", name="Sign in").click()
+        expect(page.locator("#result")).to_have_text("signed in as bob")
+        page.get_by_label("Note").fill("Written from another origin")
+        page.get_by_role("button", name="Write the note").click()
+        expect(page.locator("#result")).to_have_text("note 201: Written from another origin")
 
 
 def test_another_origin_is_blocked_by_the_browser(page, site, cognito):

@@ -13,6 +13,7 @@ import boto3
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.middleware.csrf import _unmask_cipher_token
 from django.urls import include, path
 from rest_framework.test import APIClient
 
@@ -83,7 +84,7 @@ def test_login_sets_httponly_cookies_and_returns_no_token(local_pool, browser):
     response = login(browser, *ALICE)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"username", "expires_in"}
+    assert set(body) == {"username", "expires_in", "csrfToken"}
     assert body["username"] == "alice"
     assert 0 < body["expires_in"] <= 3600
     assert b"eyJ" not in response.content
@@ -401,6 +402,31 @@ def test_sign_in_answers_are_never_cached_and_rotate_the_csrf_token(local_pool, 
     assert response.cookies["csrftoken"].value not in ("", before)
     for endpoint in ("/api/auth/refresh/", "/api/auth/logout/"):
         assert "no-store" in post(browser, endpoint)["Cache-Control"]
+
+
+def write_note(client, csrf_token: str, text: str):
+    return client.post("/api/notes/", {"text": text}, format="json", HTTP_X_CSRFTOKEN=csrf_token)
+
+
+def test_the_login_answer_carries_the_new_csrf_token(local_pool, browser):
+    before = csrf_token(browser)
+    old_cookie = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    response = login(browser, *BOB)
+    token = response.json()["csrfToken"]
+    new_cookie = response.cookies[settings.CSRF_COOKIE_NAME].value
+    # The masked form GET /api/csrf/ gives, of the secret the new cookie holds.
+    assert _unmask_cipher_token(token) == new_cookie
+    assert new_cookie != old_cookie and token != before
+    assert write_note(browser, before, "with the old token").status_code == 403
+    assert write_note(browser, token, "with the new token").status_code == 201
+
+
+def test_a_refresh_keeps_the_csrf_token(local_pool, browser):
+    token = login(browser, *BOB).json()["csrfToken"]
+    refreshed = browser.post("/api/auth/refresh/", HTTP_X_CSRFTOKEN=token)
+    assert refreshed.status_code == 200
+    assert settings.CSRF_COOKIE_NAME not in refreshed.cookies
+    assert write_note(browser, token, "after a refresh").status_code == 201
 
 
 def test_answers_for_the_cookie_are_private_and_vary_on_it(local_pool, browser):

@@ -4,6 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.conf import settings
+from django.middleware.csrf import _unmask_cipher_token
 from rest_framework.test import APIClient
 
 from djognito.conf import load_config
@@ -81,6 +83,39 @@ def test_refresh_after_a_managed_login_uses_the_token_endpoint(oauth_server, bro
     response = browser.post("/api/auth/refresh/", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 200
     assert oauth_server.token_requests[-1]["grant_type"] == "refresh_token"
+
+
+def post_note(browser, csrf_token: str):
+    note = {"text": "after the managed login"}
+    return browser.post("/api/notes/", note, format="json", HTTP_X_CSRFTOKEN=csrf_token)
+
+
+def test_the_callback_rotates_the_csrf_token(oauth_server, browser):
+    before = browser.get("/api/csrf/").json()["csrfToken"]
+    old_cookie = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    callback, _ = start(browser)
+    response = browser.get(callback)
+    assert response.status_code == 302
+    new_cookie = response.cookies[settings.CSRF_COOKIE_NAME].value
+    assert new_cookie != old_cookie
+    assert post_note(browser, before).status_code == 403
+    # A redirect carries no body: the page it lands on asks for the new token.
+    after = browser.get("/api/csrf/").json()["csrfToken"]
+    assert _unmask_cipher_token(after) == new_cookie
+    assert post_note(browser, after).status_code == 201
+
+
+def test_a_refresh_that_rotates_the_refresh_token_keeps_the_csrf_token(oauth_server, browser):
+    callback, _ = start(browser)
+    browser.get(callback)
+    csrf = browser.get("/api/csrf/").json()["csrfToken"]
+    oauth_server.rotate_refresh_tokens = True
+    response = browser.post("/api/auth/refresh/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200
+    assert set(response.json()) == {"expires_in"}
+    assert settings.AWS_COGNITO_REFRESH_COOKIE in response.cookies  # the new refresh token
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+    assert post_note(browser, csrf).status_code == 201
 
 
 def test_client_secret_is_sent_by_http_basic(oauth_server, browser, settings):

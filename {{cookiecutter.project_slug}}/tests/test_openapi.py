@@ -156,4 +156,16 @@ def test_sign_up_attributes_are_bounded_name_value_pairs(schema):
     assert set(attribute) == {"name", "value"}
     assert re.search(attribute["name"]["pattern"], "custom:team")
     assert not re.search(attribute["name"]["pattern"], "bad name!")
+
+
+def test_the_sign_in_answers_carry_the_new_csrf_token(schema):
+    for path in ("/api/auth/login/", "/api/auth/challenge/"):
+        answer = schema["paths"][path]["post"]["responses"]["200"]
+        assert answer["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Session"
+        }, path
+        assert "csrfToken" in answer["description"], path
+    session = schema["components"]["schemas"]["Session"]
+    assert set(session["required"]) == {"username", "expires_in", "csrfToken"}
+    assert session["properties"]["csrfToken"]["type"] == "string"
 {%- endif %}

@@ -30,7 +30,9 @@ from schemathesis.checks import (
 )
 {%- if cookiecutter.browser_sessions == 'y' %}
 
+from djognito.jwt_utils import reset_verifier
 from scripts.ports import free_port
+from scripts.seed import seed
 {%- endif %}
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,7 @@ CALLERS = ["anonymous", "bearer-user", "bearer-admin", "cookie-with-csrf"]
 {%- if cookiecutter.browser_sessions == 'y' %}
 # Cognito's answer when the sign-in endpoints cannot reach it (documented as 503).
 COGNITO_UNREACHABLE = "identity_provider_unavailable"
+SIGN_IN_REGION = "ca-central-1"  # its own pool on the shared emulator
 {%- endif %}
 
 
@@ -184,6 +187,31 @@ def served_operations() -> set[str]:
 
 def test_every_exclusion_names_a_served_operation():
     assert set(FALSE_POSITIVES) <= served_operations()
+
+
+def test_a_sign_in_answer_is_the_documented_one(moto_emulator, settings):
+    """A real sign-in (moto's Cognito, which the generated cases cannot reach): its 200,
+    with the new CSRF token, is what the schema says."""
+    pool = seed(moto_emulator.endpoint_url, SIGN_IN_REGION, settings.COGNITO_ADMIN_GROUP)
+    settings.AWS_COGNITO_REGION = pool.region
+    settings.AWS_COGNITO_USER_POOL_ID = pool.pool_id
+    settings.AWS_COGNITO_APP_CLIENT_ID = pool.client_id
+    settings.AWS_COGNITO_JWKS_URL = pool.jwks_url
+    settings.AWS_COGNITO_ENDPOINT_URL = pool.endpoint_url
+    reset_verifier()
+    bob = next(user for user in pool.users if user.username == "bob")
+    browser = Client()
+    csrf_token = browser.get("/api/csrf/").json()["csrfToken"]
+    case = SCHEMA["/api/auth/login/"]["POST"].Case(
+        body={"username": bob.username, "password": bob.password},
+        headers={"X-CSRFToken": csrf_token},
+        cookies={settings.CSRF_COOKIE_NAME: browser.cookies[settings.CSRF_COOKIE_NAME].value},
+        media_type="application/json",
+    )
+    with connections_kept_open():
+        response = case.call_and_validate(checks=[response_schema_conformance])
+    assert response.status_code == 200
+    assert response.json()["csrfToken"] != csrf_token
 {%- endif %}
 
 

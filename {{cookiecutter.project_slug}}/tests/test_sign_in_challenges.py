@@ -15,6 +15,7 @@ import boto3
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.middleware.csrf import _unmask_cipher_token
 from rest_framework.test import APIClient
 
 from djognito.browser import challenges, cookies, mfa
@@ -184,6 +185,32 @@ def test_an_authenticator_user_signs_in_with_a_code_after_a_wrong_one(pool, brow
     assert parsed_cookie(answered, CHALLENGE_COOKIE)["max-age"] == "0"
     assert settings.AWS_COGNITO_REFRESH_COOKIE in answered.cookies
     assert signed_in_as(browser, username)
+
+
+def test_the_answer_that_signs_in_carries_the_new_csrf_token(pool, browser):
+    username = pool.totp_user()
+    asked = login(browser, username)
+    assert asked.status_code == 401
+    assert settings.CSRF_COOKIE_NAME not in asked.cookies  # not signed in yet: the token stays
+    before = csrf_token(browser)
+    old_cookie = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    answered = browser.post(
+        CHALLENGE,
+        {"code": fresh_totp_code(TOTP_SECRET)},
+        format="json",
+        HTTP_X_CSRFTOKEN=before,
+    )
+    assert answered.status_code == 200, answered.json()
+    body = answered.json()
+    assert set(body) == {"username", "expires_in", "csrfToken"}
+    new_cookie = answered.cookies[settings.CSRF_COOKIE_NAME].value
+    assert _unmask_cipher_token(body["csrfToken"]) == new_cookie
+    assert new_cookie != old_cookie
+    note = {"text": "after the code"}
+    stale = browser.post("/api/notes/", note, format="json", HTTP_X_CSRFTOKEN=before)
+    assert stale.status_code == 403
+    fresh = browser.post("/api/notes/", note, format="json", HTTP_X_CSRFTOKEN=body["csrfToken"])
+    assert fresh.status_code == 201
 
 
 def test_the_challenge_cookie_is_signed_httponly_strict_and_short(pool, browser):

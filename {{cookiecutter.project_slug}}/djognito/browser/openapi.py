@@ -61,6 +61,19 @@ SESSION_ENDED = OpenApiResponse(
     description="No refresh cookie, or Cognito refused it: both cookies are cleared.",
 )
 REDIRECT = OpenApiResponse(description="A redirect (`Location`).")
+SIGNED_IN_SESSION = OpenApiResponse(
+    SessionSerializer,
+    description=(
+        "Signed in: the token cookies are set and the CSRF token rotated; `csrfToken` is "
+        "the new one (the one this request sent no longer passes)."
+    ),
+)
+SIGNED_IN_REDIRECT = OpenApiResponse(
+    description=(
+        "Signed in: a redirect (`Location`) with the token cookies; the CSRF token is "
+        "rotated, so the page it lands on gets the new one from `GET /api/csrf/`."
+    )
+)
 TOO_MANY_ATTEMPTS = OpenApiResponse(
     ErrorSerializer,
     description=(
@@ -172,7 +185,7 @@ ENDPOINTS = {
             summary="Sign in: the tokens go into HttpOnly cookies",
             request=LoginSerializer,
             responses={
-                200: SessionSerializer,
+                200: SIGNED_IN_SESSION,
                 400: OpenApiResponse(description="Malformed body (the body names the fields)."),
                 401: SIGN_IN_REFUSED,
                 403: CSRF_REFUSED,
@@ -187,7 +200,7 @@ ENDPOINTS = {
             summary="Answer the step Cognito asked for at sign-in (MFA code, new password ...)",
             request=ChallengeAnswerSerializer,
             responses={
-                200: SessionSerializer,
+                200: SIGNED_IN_SESSION,
                 400: INVALID_CODE,
                 401: CHALLENGE_STEP,
                 403: CSRF_REFUSED,
@@ -235,7 +248,7 @@ ENDPOINTS = {
             summary="The managed login's redirect back: sets the cookies",
             parameters=CALLBACK_PARAMETERS,
             responses={
-                302: REDIRECT,
+                302: SIGNED_IN_REDIRECT,
                 400: OpenApiResponse(
                     SignInErrorSerializer,
                     description=(

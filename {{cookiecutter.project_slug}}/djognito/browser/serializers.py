@@ -40,10 +40,16 @@ class LoginSerializer(serializers.Serializer):
 
 
 class SessionSerializer(serializers.Serializer):
-    """Who signed in and for how long the access cookie lasts (never a token)."""
+    """Who signed in, for how long the access cookie lasts, and the new CSRF token (never a
+    Cognito token)."""
 
     username = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds until the access cookie expires.")
+    # Named as in GET /api/csrf/'s answer.
+    csrfToken = serializers.CharField(
+        help_text="The CSRF token from now on: signing in rotates it, so the one sent with "
+        "this request is void. Send this one in `X-CSRFToken`."
+    )
 
 
 class RefreshedSerializer(serializers.Serializer):

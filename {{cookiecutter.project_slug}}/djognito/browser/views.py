@@ -6,6 +6,11 @@
 ``GET hosted/callback/``, ``GET hosted/logout/``. Every token Cognito returns is verified
 with the project's verifier before it is put in a cookie. The cookies that only these
 endpoints read are sent to the path they are mounted under, wherever that is.
+
+Every sign-in rotates the CSRF token; the sign-in answers that have a body (``login/``,
+``challenge/``) carry the new one as ``csrfToken``, so a front end that cannot read the
+cookie (another origin) goes on without asking ``/api/csrf/`` again. A refresh is no new
+sign-in: the token stays.
 """
 
 import logging
@@ -16,7 +21,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseRedirect
-from django.middleware.csrf import rotate_token
+from django.middleware.csrf import get_token, rotate_token
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -151,13 +156,24 @@ class BrowserSessionView(GenericAPIView):
         return super().handle_exception(exc)
 
     def signed_in(self, tokens: idp.TokenSet) -> Response:
-        """200 ``{"username", "expires_in"}`` with the token cookies of a password sign-in."""
+        """200 ``{"username", "expires_in", "csrfToken"}`` with the token cookies of a
+        password sign-in; ``csrfToken`` is the new CSRF token (the old one is void)."""
         response = Response()
         claims, expires_in = self.start_session(response, tokens, cookies.FROM_PASSWORD)
         response.data = SessionSerializer(
-            {"username": claims[self.config.cognito.username_claim], "expires_in": expires_in}
+            {
+                "username": claims[self.config.cognito.username_claim],
+                "expires_in": expires_in,
+                "csrfToken": self.new_csrf_token(),
+            }
         ).data
         return response
+
+    def new_csrf_token(self) -> str:
+        """Rotate the CSRF token (a new sign-in: a token seen before it is no use after it);
+        the new one, as ``GET /api/csrf/`` gives it. The middleware sets its cookie."""
+        rotate_token(self.request._request)
+        return get_token(self.request._request)
 
     def challenge_required(
         self, challenge: idp.ChallengeRequired, username: str, extra: dict | None = None
@@ -219,8 +235,6 @@ class BrowserSessionView(GenericAPIView):
                 ),
                 self.mount_path,
             )
-            # A new sign-in: a CSRF token seen before it is no use after it.
-            rotate_token(self.request._request)
         return claims, expires_in
 
 
@@ -528,6 +542,8 @@ class HostedCallbackView(HostedView):
             return unavailable()
         response = HttpResponseRedirect(login.next_url)
         self.start_session(response, tokens, cookies.FROM_HOSTED)
+        # A redirect has no body for the new token: the page it lands on asks /api/csrf/.
+        self.new_csrf_token()
         response.delete_cookie(STATE_COOKIE, path=self.mount_path + HOSTED_PATH, samesite="Lax")
         return response
 

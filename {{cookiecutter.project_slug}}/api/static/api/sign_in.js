@@ -3,12 +3,19 @@
 
 const $ = (id) => document.getElementById(id);
 
+// The CSRF token, asked of /api/csrf/ only when none is held; signing in rotates it, and
+// the answers of login/ and challenge/ carry the new one (kept by call()).
+let heldCsrfToken = null;
+
 async function csrfToken() {
-  const csrf = await fetch("/api/csrf/", { credentials: "same-origin" });
-  return (await csrf.json()).csrfToken;
+  if (heldCsrfToken === null) {
+    const csrf = await fetch("/api/csrf/", { credentials: "same-origin" });
+    heldCsrfToken = (await csrf.json()).csrfToken;
+  }
+  return heldCsrfToken;
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, retried = false) {
   const headers = { Accept: "application/json" };
   if (method !== "GET") headers["X-CSRFToken"] = await csrfToken();
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -19,6 +26,12 @@ async function call(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.ok && data && typeof data.csrfToken === "string") heldCsrfToken = data.csrfToken;
+  if (response.status === 403 && data && data.code === "csrf_failed" && !retried) {
+    // The held token went stale (a sign-in in another tab rotated it): ask for it once more.
+    heldCsrfToken = null;
+    return call(method, path, body, true);
+  }
   const retryAfter = Number(response.headers.get("Retry-After")) || null;
   return { ok: response.ok, status: response.status, data, retryAfter };
 }
