@@ -1,15 +1,23 @@
 """The production shape: `check --deploy` is clean, gunicorn serves with gunicorn.conf.py."""
 
+import contextlib
 import json
+{%- if cookiecutter.browser_sessions == 'y' %}
+import runpy
+{%- endif %}
 import secrets
 import shutil
 import subprocess
 import sys
+{%- if cookiecutter.browser_sessions == 'y' %}
+from urllib.parse import quote
+{%- endif %}
 
 import pytest
 import requests
 
-from scripts.ports import free_port
+{% if cookiecutter.browser_sessions == 'y' %}from djognito.browser.views import MAX_NEXT_LENGTH
+{% endif %}from scripts.ports import free_port
 from scripts.processes import ChildProcess
 
 from .processes import PROJECT, run_python, scrubbed_environment
@@ -113,14 +121,16 @@ def test_secret_key_is_required_outside_debug(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-@pytest.fixture
-def gunicorn_server(tmp_path):
-    """gunicorn with the project's gunicorn.conf.py, bound to a free port on 127.0.0.1."""
+@contextlib.contextmanager
+def served_by_gunicorn(tmp_path, **overrides):
+    """gunicorn with the project's gunicorn.conf.py, bound to a free port on 127.0.0.1, in
+    the production environment with ``overrides``: its URL and process."""
     port = free_port()
     env = production_env(
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
+        **overrides,
     )
     url = f"http://127.0.0.1:{port}"
     server = ChildProcess(
@@ -133,6 +143,12 @@ def gunicorn_server(tmp_path):
     )
     with server:
         yield url, server
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path):
+    with served_by_gunicorn(tmp_path) as served:
+        yield served
 
 
 def test_gunicorn_serves_with_the_project_config(gunicorn_server):
@@ -194,3 +210,66 @@ def test_the_access_log_leaves_out_query_strings(gunicorn_server):
     assert '"https://app.example.com/callback/"' in output
     for secret in ("SECRET123", "state=abc", "REFERRED456", "state=xyz"):
         assert secret not in output
+{%- if cookiecutter.browser_sessions == 'y' %}
+
+
+HOSTED_LOGIN = "/api/auth/hosted/login/"
+# The character that takes the most bytes percent-encoded: 4 bytes of UTF-8, each %XX.
+WIDEST_CHARACTER = "\U0001f600"
+
+
+@pytest.fixture(scope="module")
+def hosted_login_url(tmp_path_factory):
+    """gunicorn serving the managed login (a Cognito domain is set) over plain http."""
+    with served_by_gunicorn(
+        tmp_path_factory.mktemp("gunicorn"),
+        AWS_COGNITO_DOMAIN="https://example.auth.eu-west-1.amazoncognito.com",
+        DJANGO_SECURE_SSL_REDIRECT="off",
+    ) as (url, _process):
+        yield url
+
+
+def widest_next(length: int) -> str:
+    """A path of ``length`` characters, the widest ones, percent-encoded for the query."""
+    return quote("/" + WIDEST_CHARACTER * (length - 1), safe="")
+
+
+def request_line_of(target: str) -> int:
+    """The bytes of the request line that asks for ``target`` (path and query)."""
+    return len(f"GET {target} HTTP/1.1".encode())
+
+
+def gunicorn_limit() -> int:
+    """``limit_request_line`` of the project's gunicorn.conf.py."""
+    return runpy.run_path(str(PROJECT / "gunicorn.conf.py"))["limit_request_line"]
+
+
+def test_the_longest_next_the_schema_allows_is_served(hosted_login_url):
+    target = f"{HOSTED_LOGIN}?next={widest_next(MAX_NEXT_LENGTH)}"
+    response = requests.get(hosted_login_url + target, allow_redirects=False, timeout=5)
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"].startswith(
+        "https://example.auth.eu-west-1.amazoncognito.com/oauth2/authorize?"
+    )
+    # The state cookie holds `next`: browsers keep a cookie of up to 4096 bytes.
+    state = response.cookies["djognito_login_state"]
+    assert len("djognito_login_state") + len(state) <= 4096
+
+
+def test_a_next_over_the_bound_is_refused_by_the_view(hosted_login_url):
+    target = f"{HOSTED_LOGIN}?next={widest_next(MAX_NEXT_LENGTH + 1)}"
+    assert request_line_of(target) <= gunicorn_limit()
+    response = requests.get(hosted_login_url + target, allow_redirects=False, timeout=5)
+    assert response.status_code == 400
+    assert response.json() == {"next": f"must be at most {MAX_NEXT_LENGTH} characters"}
+
+
+def test_gunicorn_reads_a_request_line_up_to_its_configured_limit(hosted_login_url):
+    limit = gunicorn_limit()
+    longest = HOSTED_LOGIN + "?next=/" + "a" * (limit - request_line_of(HOSTED_LOGIN + "?next=/"))
+    assert request_line_of(longest) == limit
+    read = requests.get(hosted_login_url + longest, allow_redirects=False, timeout=5)
+    assert read.status_code == 400  # by the view: `next` is too long
+    too_long = requests.get(hosted_login_url + longest + "a", allow_redirects=False, timeout=5)
+    assert too_long.status_code == 414
+{%- endif %}

@@ -1,6 +1,6 @@
 """Managed login (Hosted UI) against a local server speaking Cognito's OAuth contract."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import requests
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.middleware.csrf import _unmask_cipher_token
 from rest_framework.test import APIClient
 
+from djognito.browser.views import MAX_NEXT_LENGTH
 from djognito.conf import load_config
 from scripts.cognito_fakes import CognitoOAuthServer
 
@@ -255,3 +256,18 @@ def test_an_over_long_next_is_refused(oauth_server, browser):
     response = browser.get("/api/auth/hosted/login/", {"next": "/" + "a" * 3500})
     assert response.status_code == 400
     assert "djognito_login_state" not in response.cookies
+
+
+# What takes the most room in the state cookie: a control character is written \u0001 in
+# its JSON (6 bytes), an emoji takes 4 bytes of UTF-8.
+@pytest.mark.parametrize("character", ["\x01", "\U0001f600"], ids=["control", "emoji"])
+def test_the_longest_next_fits_the_state_cookie_and_is_where_it_lands(
+    oauth_server, browser, character
+):
+    next_url = "/" + character * (MAX_NEXT_LENGTH - 1)
+    callback, response = start(browser, next_url)
+    state = response.cookies["djognito_login_state"]
+    assert len(state.key) + len(state.value) <= 4096  # the most a browser keeps of a cookie
+    landed = browser.get(callback)
+    assert landed.status_code == 302
+    assert unquote(landed["Location"]) == next_url

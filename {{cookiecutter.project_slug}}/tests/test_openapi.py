@@ -1,9 +1,18 @@
 """The OpenAPI schema: valid, warning-free, served, and describing how to authenticate."""
 
 {% if cookiecutter.browser_sessions == 'y' %}import re
+{% endif %}import runpy
+from urllib.parse import quote
 
-{% endif %}import pytest
+import pytest
 from django.core.management import call_command
+from gunicorn.http.message import MAX_REQUEST_LINE
+{%- if cookiecutter.browser_sessions == 'y' %}
+
+from djognito.browser.views import MAX_NEXT_LENGTH
+{%- endif %}
+
+from .processes import PROJECT
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +92,53 @@ def test_every_operation_is_documented(schema):
         for method, operation in operations.items():
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
             assert {"200", "201", "202", "204", "302"} & set(operation["responses"])
+
+
+# A character percent-encoded in a URL: at most 4 bytes of UTF-8, each written %XX.
+ENCODED_CHARACTER_BYTES = 12
+
+
+def longest_encoded(value_schema: dict, where: str) -> int:
+    """The most bytes a value of ``value_schema`` takes percent-encoded in a URL."""
+    if "enum" in value_schema:
+        return max(len(quote(str(value), safe="")) for value in value_schema["enum"])
+    if value_schema.get("type") == "string" and "maxLength" in value_schema:
+        return value_schema["maxLength"] * ENCODED_CHARACTER_BYTES
+    pytest.fail(f"{where}: no bound on the length of {value_schema}")
+
+
+def longest_request_line(path: str, method: str, operation: dict) -> int:
+    """The longest request line (``GET /path?a=...&b=... HTTP/1.1``) of a request the schema
+    allows for ``operation``, in bytes: every parameter given, each at its longest."""
+    length = len(f"{method.upper()} {path} HTTP/1.1".encode())
+    query = []
+    for parameter in operation.get("parameters", []):
+        where = f"{method.upper()} {path} {parameter['name']}"
+        if parameter["in"] == "path":
+            placeholder = "{" + parameter["name"] + "}"  # in ``path``, replaced by the value
+            length += longest_encoded(parameter["schema"], where) - len(placeholder)
+        elif parameter["in"] == "query":
+            name = quote(parameter["name"], safe="")
+            query.append(len(f"{name}=") + longest_encoded(parameter["schema"], where))
+    if query:
+        length += len("?") + sum(query) + len("&") * (len(query) - 1)
+    return length
+
+
+def gunicorn_request_line_limit() -> int:
+    """The longest request line gunicorn reads with the project's gunicorn.conf.py."""
+    configured = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))["limit_request_line"]
+    # gunicorn reads 0 as no limit at all, and a number over its most as its most.
+    assert 0 < configured <= MAX_REQUEST_LINE, configured
+    return configured
+
+
+def test_every_request_the_schema_allows_fits_gunicorns_request_line(schema):
+    limit = gunicorn_request_line_limit()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            longest = longest_request_line(path, method, operation)
+            assert longest <= limit, f"{method.upper()} {path}: {longest} bytes, over {limit}"
 {%- if cookiecutter.browser_sessions == 'y' %}
 
 
@@ -112,7 +168,7 @@ def test_the_callback_requires_code_and_state(schema):
 
 def test_next_is_documented_as_a_local_path(schema):
     next_parameter = query_parameters(schema, "/api/auth/hosted/login/")["next"]
-    assert next_parameter["schema"]["maxLength"] == 1024
+    assert next_parameter["schema"]["maxLength"] == MAX_NEXT_LENGTH
     pattern = re.compile(next_parameter["schema"]["pattern"])
     assert all(pattern.search(url) for url in ["", "/", "/after/?tab=1"])
     assert not any(pattern.search(url) for url in ["//evil.example", "/\\evil", "after/"])

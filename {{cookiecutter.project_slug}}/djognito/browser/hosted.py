@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -9,6 +10,18 @@ from django.core import signing
 
 STATE_SALT = "djognito.hosted.state"
 STATE_MAX_AGE_SECONDS = 600
+
+
+class Utf8JSONSerializer:
+    """JSON in UTF-8, for ``signing``: a character outside ASCII takes its 2 to 4 bytes of
+    UTF-8 instead of a 6- or 12-byte ``\\u`` escape (Django's own serializer), so a ``next``
+    of ``views.MAX_NEXT_LENGTH`` characters of any kind keeps the state cookie under 4 KB."""
+
+    def dumps(self, obj) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    def loads(self, data: bytes):
+        return json.loads(data.decode("utf-8"))
 
 
 def code_challenge(verifier: str) -> str:
@@ -32,12 +45,18 @@ class LoginState:
 
     def dumps(self) -> str:
         """Signed (with the project's secret key) and timestamped, for a cookie."""
-        return signing.dumps([self.state, self.code_verifier, self.next_url], salt=STATE_SALT)
+        return signing.dumps(
+            [self.state, self.code_verifier, self.next_url],
+            salt=STATE_SALT,
+            serializer=Utf8JSONSerializer,
+        )
 
     @classmethod
     def loads(cls, value: str, max_age: int = STATE_MAX_AGE_SECONDS) -> "LoginState":
         """The state from its cookie; ``signing.BadSignature`` when forged or expired."""
-        parts = signing.loads(value, salt=STATE_SALT, max_age=max_age)
+        parts = signing.loads(
+            value, salt=STATE_SALT, serializer=Utf8JSONSerializer, max_age=max_age
+        )
         if not (
             isinstance(parts, list) and len(parts) == 3 and all(isinstance(p, str) for p in parts)
         ):

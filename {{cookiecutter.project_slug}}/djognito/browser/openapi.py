@@ -102,22 +102,28 @@ NEXT_PARAMETER = OpenApiParameter(
         "`AWS_COGNITO_LOGIN_REDIRECT_URL`."
     ),
 )
+# What the managed login sends back is short (Cognito's code is a UUID, our state 43
+# characters, an OAuth error code a word): 200 characters each keep the callback's request
+# line, at most 3 x 200 x 12 bytes percent-encoded (7,200) with the path and the names
+# (59), within gunicorn's 8,190 (see views.MAX_NEXT_LENGTH). A longer one cannot be right:
+# it gets the 400 of a code or state that does not match.
+CALLBACK_VALUE_MAX_LENGTH = 200
 CALLBACK_PARAMETERS = [
     OpenApiParameter(
         "code",
-        {"type": "string", "minLength": 1},
+        {"type": "string", "minLength": 1, "maxLength": CALLBACK_VALUE_MAX_LENGTH},
         required=True,
         description="The authorization code the managed login sends back.",
     ),
     OpenApiParameter(
         "state",
-        {"type": "string", "minLength": 1},
+        {"type": "string", "minLength": 1, "maxLength": CALLBACK_VALUE_MAX_LENGTH},
         required=True,
         description="The state this browser's sign-in started with (checked against its cookie).",
     ),
     OpenApiParameter(
         "error",
-        str,
+        {"type": "string", "maxLength": CALLBACK_VALUE_MAX_LENGTH},
         description="Sent by the managed login instead of `code` when it did not sign in (400).",
     ),
 ]

@@ -53,8 +53,16 @@ STATE_COOKIE = "djognito_login_state"
 # The managed login's state cookie goes to the hosted/ endpoints below the mount path only.
 HOSTED_PATH = "hosted/"
 HOSTED_SCOPES = "openid"
-# A longer `next` would make the state cookie one that browsers drop (over 4 KB).
-MAX_NEXT_LENGTH = 1024
+# The longest `next`, in characters. It travels twice, and any 400 characters fit both ways:
+# - in the request line of `GET hosted/login/?next=...`, percent-encoded: at most 12 bytes a
+#   character (4 bytes of UTF-8, each written %XX), so 4,800 bytes; gunicorn reads a line of
+#   8,190 (the project's gunicorn.conf.py sets limit_request_line to gunicorn's most), which
+#   leaves 3,390 for "GET ", the path, "?next=" and " HTTP/1.1" (42 at /api/auth/hosted/login/);
+# - in the state cookie (hosted.LoginState): JSON in UTF-8, at most 6 bytes a character (a
+#   control character, written \u0000), so 2,400 bytes; with the state and PKCE verifier
+#   (139), base64 (4 for 3), the timestamp and signature (51) and its name, under 3,500 of the
+#   4,096 bytes a browser keeps for a cookie.
+MAX_NEXT_LENGTH = 400
 WWW_AUTHENTICATE = 'Bearer realm="api"'
 # What the browser is asked to show for each step.
 CHALLENGE_DETAILS = {
