@@ -1,10 +1,11 @@
 """`make demo`: bake a project with the defaults, run it against a local Cognito, walk through.
 
 Steps: bake into ``$DEMO_DIR`` (default ``build/demo``), run the project's ``make install``,
-``make cognito-local`` and ``make migrate``, serve it with gunicorn on 127.0.0.1, then call
-the API the way a person would. Afterwards it keeps serving until Ctrl-C; with
-``DEMO_EXIT=1`` it exits at once, with status 0 only if every step answered as expected.
-Every process it starts is stopped by pid on the way out, whatever the way out is.
+``make cognito-local`` and ``make migrate``, serve it with gunicorn (its gunicorn.conf.py) on
+127.0.0.1, then call the API the way a person would. Afterwards it prints how to sign in
+(each user's password as it is now) and keeps serving until Ctrl-C; with ``DEMO_EXIT=1`` it
+exits at once, with status 0 only if every step answered as expected. Every process it
+starts is stopped by pid on the way out, whatever the way out is.
 
 Environment: ``DEMO_DIR``, ``DEMO_VENV`` (the project's virtualenv, default
 ``$DEMO_DIR/venv``), ``DEMO_PORT`` (default 8000, or a free port when 8000 is taken),
@@ -126,8 +127,10 @@ class Demo:
     def serve(self, timeout: float = 60.0) -> None:
         log_path = self.demo_dir / "gunicorn.log"
         say(f"== gunicorn on {self.api_url} (log: {log_path})")
+        # The project's gunicorn.conf.py, as `make serve` runs it (its request-line limit
+        # included), on the demo's port.
         gunicorn = self.venv / "bin" / "gunicorn"
-        command = [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.api_port}"]
+        command = [gunicorn, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.api_port}"]
         self.api = self.processes.ChildProcess(
             [*command, "--workers", "2"],
             name="gunicorn",
@@ -195,26 +198,42 @@ def exit_on_signal(signum, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
-def print_sign_in_page(demo: Demo) -> None:
-    """Where to sign in with a browser, and as whom."""
+def shown(path: Path) -> Path:
+    """``path`` as the instructions show it: relative to where the demo runs, when below it."""
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
+def print_sign_in_page(demo: Demo, walkthrough: Walkthrough) -> None:
+    """Where to sign in with a browser, and as whom: each user with the password that signs
+    them in now (the walk-through replaced newton's temporary one)."""
     say(f"Sign-in page: {demo.api_url}/  (open it in a browser) as one of the local users:")
     for user in demo.local_state()["pool"]["users"]:
         groups = ", ".join(user["groups"]) or "no group"
-        say(f"  {user['username']:<8} password {user['password']:<18} {groups}")
+        say(f"  {user['username']:<8} password {user['password']:<22} {groups}")
     for user in demo.challenge_users():
-        say(f"  {user['username']:<8} password {user['password']:<18} then {user['challenge']}")
+        username, challenge = user["username"], user["challenge"]
+        if username in walkthrough.passwords:
+            chosen = walkthrough.passwords[username]
+            say(f"  {username:<8} password {chosen:<22} chosen at {challenge} in the walk-through")
+        else:
+            say(f"  {username:<8} password {user['password']:<22} then {challenge}")
     if demo.signs_up:
         username, password, _email = NEW_USER
-        say(f"  {username:<8} password {password:<18} signed up in the walk-through")
+        if username in walkthrough.passwords:
+            say(f"  {username:<8} password {password:<22} signed up in the walk-through")
         say("  (or create an account on the page: the local emulator takes any code)")
     if any(user.get("totp_secret") for user in demo.challenge_users()):
-        say("  (authenticator codes: .venv/bin/python -m scripts.authenticator in the project)")
+        python = demo.venv / "bin" / "python"
+        say(
+            f"  (authenticator codes: cd {shown(demo.project)} && {python}"
+            " -m scripts.authenticator)"
+        )
     say()
 
 
 def print_instructions(demo: Demo) -> None:
-    cwd = Path.cwd()
-    project = demo.project.relative_to(cwd) if demo.project.is_relative_to(cwd) else demo.project
+    project = shown(demo.project)
     say(
         f"The API keeps serving at {demo.api_url}/"
         f" (local Cognito on 127.0.0.1:{demo.cognito_port})."
@@ -254,7 +273,7 @@ def main() -> int:
             say(f"== All {total} steps answered as expected.\n")
         else:
             say(f"== {len(failed)} of {total} steps did not answer as expected: {failed}\n")
-        print_sign_in_page(demo)
+        print_sign_in_page(demo, walkthrough)
         if not exit_after_walkthrough:
             print_instructions(demo)
             while demo.api.process.poll() is None:

@@ -110,6 +110,9 @@ class Walkthrough:
     access_cookie: str = "accessToken"
     verdicts: list[tuple[str, bool]] = field(default_factory=list)
     tokens: dict[str, str | None] = field(default_factory=dict)
+    # The passwords the walk-through set, by username: the one chosen at NEW_PASSWORD_REQUIRED
+    # (the temporary one no longer signs in), a new user's once confirmed.
+    passwords: dict[str, str] = field(default_factory=dict)
 
     def _record(self, title: str, ok: bool, why: str) -> bool:
         self.verdicts.append((title, ok))
@@ -280,6 +283,8 @@ class Walkthrough:
         answer = http("POST", f"{self.api_url}/api/auth/challenge/", headers, body, opener=browser)
         print(f"    < {answer.status} {answer.reason}")
         print(f"    < {compact(answer.body)}")
+        if "new_password" in body and answer.status == 200:
+            self.passwords[username] = body["new_password"]
         self._record(title, *self._session_problem(answer))
         self.call_with_cookies(
             browser, f"{username} asks who they are, with the cookie", "GET", "/api/me/", 200
@@ -306,7 +311,7 @@ class Walkthrough:
         )
         if answer.status != 202:
             return
-        self.post_with_cookies(
+        confirmed = self.post_with_cookies(
             browser,
             f"{username} confirms at /api/auth/signup/confirm/ (the local emulator takes any code)",
             "/api/auth/signup/confirm/",
@@ -315,6 +320,8 @@ class Walkthrough:
             204,
             headers,
         )
+        if confirmed.status == 204:
+            self.passwords[username] = password
         title = f"{username} signs in through /api/auth/login/ (HttpOnly cookies)"
         answer = self.post_with_cookies(
             browser,
