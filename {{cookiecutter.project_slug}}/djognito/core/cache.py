@@ -1,4 +1,4 @@
-"""A bounded LRU of tokens that verified, so repeat requests skip RSA.
+"""A bounded cache of tokens that verified, so repeat requests skip RSA.
 
 An entry lives until the earlier of its token's expiry (``exp`` plus leeway) and a short
 TTL; the verifier uses it only while the key that verified it is still the pool's key for
@@ -9,13 +9,17 @@ alter what later ones see.
 
 Entries are found by the last ``KEY_CHARACTERS`` characters of the token (its signature's
 end) and used only when the whole token is equal: hashing a kilobyte-long token on every
-request would cost more than the rest of a cache hit. Every read and write holds the
-cache's lock, so it is safe without the GIL too (free-threaded Python).
+request would cost more than the rest of a cache hit.
+
+Safe without the GIL too (free-threaded Python): the entries are a plain ``dict``, whose
+reads and writes are each atomic on every build, so a hit reads without a lock; every change
+holds the cache's lock, so changes never interleave (an ``OrderedDict`` gives no such
+promise without the GIL). Eviction is oldest first: a hit does not reorder (that would be a
+change, and a lock, on every hit); a busy token evicted by 10,000 newer ones is verified
+once more and stored again.
 """
 
 import threading
-from collections import OrderedDict
-from typing import NamedTuple
 
 # 32 base64url characters of an RSA signature: 192 bits no one can aim at without the key.
 KEY_CHARACTERS = 32
@@ -56,61 +60,54 @@ def frozen_claims(claims: dict) -> dict:
     return claims
 
 
-class CacheEntry(NamedTuple):
-    """One verified token: its claims, the last instant (of the verifier's clock) they may
-    be used, and what shows the key that verified it still holds: the key set's state at
-    the time, the ``kid`` and the key."""
-
-    token: str
-    claims: dict
-    valid_until: float
-    keys_state: object
-    kid: str
-    key: object
-
-
 class VerifiedTokenCache:
-    """LRU of ``CacheEntry`` values holding at most ``maxsize`` entries (0: off), each under
-    the last ``KEY_CHARACTERS`` characters of its token."""
+    """Verified tokens, at most ``maxsize`` entries (0: off), each under the last
+    ``KEY_CHARACTERS`` characters of its token, the oldest evicted first.
+
+    An entry is a plain tuple (built on every new token and read on every hit, where a
+    named tuple's constructor would cost a tenth of a hit): ``(token, claims, valid_until,
+    keys_state, kid, key)``. ``valid_until`` is the last instant of the caller's clock at
+    which it may be used; the rest shows that the key which verified the token still holds
+    (``TokenVerifier`` keeps the key set's state at the time, the ``kid`` and the key)."""
 
     def __init__(self, maxsize: int, ttl: float):
         self.maxsize = maxsize
         self.ttl = ttl
-        self._entries: OrderedDict[str, CacheEntry] = OrderedDict()
+        self._entries: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, token: str, now: float) -> CacheEntry | None:
-        """The live entry of ``token``, now the most recent; None when there is none (an
-        expired one is dropped)."""
-        key = token[-KEY_CHARACTERS:]
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry.token != token:
-                return None
-            if now > entry.valid_until:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry
+    def get(self, token: str, now: float) -> tuple | None:
+        """The live entry of ``token``; None when there is none (an expired one is
+        dropped)."""
+        entry = self._entries.get(token[-KEY_CHARACTERS:])
+        if entry is None:
+            return None
+        cached_token, _, valid_until, _, _, _ = entry
+        if cached_token != token:
+            return None
+        if now > valid_until:
+            self.discard(token)
+            return None
+        return entry
 
-    def put(self, entry: CacheEntry) -> None:
-        """Store ``entry`` (replacing one under the same key), evicting the least recently
-        used entries beyond ``maxsize``."""
+    def put(self, entry: tuple) -> None:
+        """Store ``entry`` (replacing one under the same key), evicting the oldest entries
+        beyond ``maxsize``."""
         entries = self._entries
         with self._lock:
-            entries[entry.token[-KEY_CHARACTERS:]] = entry
+            entries[entry[0][-KEY_CHARACTERS:]] = entry
             while len(entries) > self.maxsize:
-                entries.popitem(last=False)
+                del entries[next(iter(entries))]
 
     def discard(self, token: str) -> None:
-        """Forget ``token`` (its key left the key set)."""
+        """Forget ``token`` (expired, or its key left the key set)."""
         key = token[-KEY_CHARACTERS:]
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and entry.token == token:
+            if entry is not None and entry[0] == token:
                 del self._entries[key]
 
     def clear(self) -> None:

@@ -13,7 +13,7 @@ from ..errors import (
     UnsupportedAlgorithm,
     UnsupportedHeader,
 )
-from .cache import CacheEntry, VerifiedTokenCache, frozen_claims
+from .cache import VerifiedTokenCache, frozen_claims
 from .claims import CognitoClaimsValidator, VerifiedClaims, verified_claims
 from .jwks import KeySet, KeySetState
 from .jws import decode_base64url, parse_json_object, split_token_bytes
@@ -103,18 +103,19 @@ class TokenVerifier:
         entry = self.cache.get(token, self.clock() if now is None else now)
         if entry is None:
             return None
+        _, claims, valid_until, held, kid, key = entry
         keyset = self.keyset
-        held = entry.keys_state
         if held is not keyset.state or keyset.clock() >= held.fresh_until:
             try:
-                current_key = keyset.get_key(entry.kid)
+                current_key = keyset.get_key(kid)
             except TokenError:
                 current_key = None
-            if current_key is not entry.key:
+            if current_key is not key:
                 self.cache.discard(token)
                 return None
-            self.cache.put(entry._replace(keys_state=self._state_holding(entry.kid, entry.key)))
-        copy = VerifiedClaims(entry.claims)
+            held = self._state_holding(kid, key)
+            self.cache.put((token, claims, valid_until, held, kid, key))
+        copy = VerifiedClaims(claims)
         copy.pool = self.pool
         return copy
 
@@ -141,7 +142,7 @@ class TokenVerifier:
             claims["scope"] = scopes.setdefault(scope, scope)
         valid_until = min(now + self.cache.ttl, self.claims_validator.expires_at(claims))
         state = self._state_holding(kid, key)
-        self.cache.put(CacheEntry(token, claims, valid_until, state, kid, key))
+        self.cache.put((token, claims, valid_until, state, kid, key))
 
     @property
     def keysets(self) -> list[KeySet]:
