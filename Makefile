@@ -53,7 +53,9 @@ TEST_WORKERS ?= auto
 test: install system-packages
 	$(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=15
 
-# The full matrix: every option combination's whole baked suite.
+# The full matrix: every option combination's whole baked suite, and the default bake's on
+# each other Python the project claims (3.12, 3.13: python3.X on PATH, else the newest
+# ~/.pyenv/versions/3.X.*; a missing one is a skip that names it). make test skips those.
 test-all: install system-packages
 	BAKED_SUITE_TIERS=all $(BIN)/pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=15
 

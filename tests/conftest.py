@@ -4,6 +4,8 @@ import fcntl
 import glob
 import hashlib
 import importlib.util
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,21 +81,80 @@ def run(
     return result
 
 
-def shared_venv(project: Path) -> Path:
-    """A .venv for ``project`` made by its own ``make install``, shared between bakes
-    whose requirement files and lock are identical (so each set is installed once per run)."""
+def shared_venv(project: Path, python: str = sys.executable) -> Path:
+    """A .venv for ``project`` made by its own ``make install`` with ``python`` (by default
+    the tests' own), shared between bakes whose requirement files and lock are identical
+    (so each set is installed once per run and interpreter)."""
     digest = hashlib.sha256()
     for name in ("requirements.txt", "requirements-dev.txt", "requirements-lock.txt"):
         digest.update((project / name).read_bytes())
-    venv = VENVS / digest.hexdigest()[:16]
+    name = digest.hexdigest()[:16]
+    if python != sys.executable:
+        name += "-py" + python_version(python)
+    venv = VENVS / name
     VENVS.mkdir(parents=True, exist_ok=True)
     # The uv of the template's own virtualenv, if it has one: no bake installs its own.
     uv = Path(sys.executable).with_name("uv")
     with open(VENVS / f"{venv.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        options = [f"VENV={venv}", f"PYTHON={sys.executable}", *([f"UV={uv}"] * uv.is_file())]
+        options = [f"VENV={venv}", f"PYTHON={python}", *([f"UV={uv}"] * uv.is_file())]
         run(project, "make", "install", *options)
     return venv
+
+
+# The Pythons the generated project claims (pyproject.toml: requires-python = ">=3.11") and
+# is tested on: its CI workflow's matrix; `make test-all` runs the default bake's whole
+# suite on each one newer than the tests' own.
+PROJECT_PYTHONS = ("3.11", "3.12", "3.13")
+PYENV_VERSIONS = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+
+
+def python_version(python: str) -> str:
+    """``"3.13"`` for a Python 3.13 interpreter (its major.minor version)."""
+    found = interpreter(python)
+    if found is None:
+        pytest.fail(f"{python} does not run")
+    return found[1]
+
+
+def interpreter(command: str) -> tuple[str, str] | None:
+    """(sys.executable, "3.13") of the Python ``command`` runs; None when it does not run
+    (a pyenv shim of a version not selected in pyenv exits 127)."""
+    version = "import sys; print(*sys.version_info[:2], sys.executable, sep='\\n')"
+    try:
+        result = subprocess.run(
+            [command, "-c", version], capture_output=True, text=True, timeout=60, check=False
+        )
+    except OSError:
+        return None
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) != 3:
+        return None
+    return lines[2], f"{lines[0]}.{lines[1]}"
+
+
+PYENV_RELEASE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")  # 3.13.0, not 3.13.0t nor 3.13-dev
+
+
+def find_python(version: str) -> str | None:
+    """A Python ``version`` ("3.13") that runs: ``python3.13`` on PATH, else the newest
+    ``~/.pyenv/versions/3.13.*/bin/python3.13``; None when there is none.
+
+    Each candidate is run (a shim on PATH may not), and the interpreter it names itself is
+    returned: a shim would pick its version from the folder each command runs in.
+    """
+    releases = [
+        (tuple(map(int, match.groups())), path)
+        for path in PYENV_VERSIONS.glob(f"{version}.*/bin/python{version}")
+        if (match := PYENV_RELEASE.match(path.parent.parent.name))
+    ]
+    candidates = [shutil.which(f"python{version}")]
+    candidates += [str(path) for _, path in sorted(releases, reverse=True)]
+    for candidate in filter(None, candidates):
+        found = interpreter(candidate)
+        if found and found[1] == version:
+            return found[0]
+    return None
 
 
 @pytest.fixture
@@ -123,6 +184,14 @@ SLOW_TESTS = {
     "tests/test_cruft.py::test_update_brings_template_changes_and_keeps_the_owners_files": 10,
     "tests/test_generation.py::test_bake_passes_its_own_checks[access-docs]": 7,
 }
+# make test-all's costliest: the default bake's whole suite on each other Python, on
+# PostgreSQL (about 90 CPU-seconds each). make test skips them, so there they weigh nothing.
+if os.environ.get("BAKED_SUITE_TIERS") == "all":
+    SLOW_TESTS |= {
+        "tests/test_generation.py::"
+        f"test_the_default_bake_passes_its_whole_suite_on_each_python_it_claims[{version}]": 90
+        for version in PROJECT_PYTHONS
+    }
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,11 +3,20 @@
 import importlib.util
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import BAKED_SUITE, BASE_ANSWERS, postgresql_available, run, shared_venv
+from .conftest import (
+    BAKED_SUITE,
+    BASE_ANSWERS,
+    PROJECT_PYTHONS,
+    find_python,
+    postgresql_available,
+    run,
+    shared_venv,
+)
 
 SUPPORTED = {
     "access-docs": {"token_use": "access", "openapi_docs": "y"},
@@ -106,6 +115,35 @@ def test_bake_passes_its_own_checks(bake, answers, request):
     combination = request.node.callspec.id
     if combination not in SUITE_RUN_ON_POSTGRESQL:
         run(project, python, *BAKED_SUITE, *suite_selection(combination))
+
+
+# The Pythons other than the tests' own that the project claims: make test-all runs the
+# default bake's whole suite on each (make test leaves them out, to stay a fast loop).
+OWN_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+OTHER_PYTHONS = [version for version in PROJECT_PYTHONS if version != OWN_PYTHON]
+
+
+@pytest.mark.parametrize("version", OTHER_PYTHONS)
+def test_the_default_bake_passes_its_whole_suite_on_each_python_it_claims(bake, version):
+    """The suite the tests' own Python runs in test_postgres.py, the same way: on PostgreSQL
+    when its server programs are installed, on SQLite otherwise."""
+    if os.environ.get(TIERS_VARIABLE, "") != WHOLE_SUITE:
+        pytest.skip(f"Python {version}: only `make test-all` ({TIERS_VARIABLE}=all) runs it")
+    python = find_python(version)
+    if python is None:
+        pytest.skip(
+            f"Python {version} not found (python{version} on PATH, or "
+            f"~/.pyenv/versions/{version}.*/bin/python{version}): its suite did not run"
+        )
+    project = bake(**SUPPORTED["access-docs"])
+    venv = shared_venv(project, python)
+    python_in_venv = str(venv / "bin" / "python")
+    assert run(project, python_in_venv, "-c", VENV_VERSION).stdout == version
+    served = ("-m", "scripts.postgres", "--", python_in_venv) if postgresql_available() else ()
+    run(project, python_in_venv, *served, *BAKED_SUITE)
+
+
+VENV_VERSION = "import sys; print(*sys.version_info[:2], sep='.', end='')"
 
 
 def test_every_supported_combination_says_which_tiers_it_runs():
