@@ -129,6 +129,13 @@ def follow_the_instructions(out: str) -> None:
         answer = sign_in(api_url, username, password, then, authenticator)
         assert answer.status == 200, f"{username} ({then}): {answer.status} {answer.body}"
         assert answer.body["username"] == username
+    # A password printed earlier (as make cognito-local set it up) still signs its user in.
+    signing_in = {username: password for username, password, _ in users}
+    for username, password, _ in USER_LINE.findall(out.split("Sign-in page:")[0]):
+        assert signing_in.get(username) == password, f"{username}'s earlier line no longer works"
+    # Every authenticator command printed is one that runs.
+    for command in re.findall(r"(\S+ -m scripts\.authenticator)", out):
+        assert command.split()[0].endswith("/bin/python"), command
 
     curl_url = re.search(r"^  curl (\S+)$", out, re.M)[1]
     assert http("GET", curl_url).status == 200

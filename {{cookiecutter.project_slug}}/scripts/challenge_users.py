@@ -3,11 +3,12 @@
 
 ``make cognito-local`` seeds them next to the password-only users and records them in
 ``.cognito-local/challenge-users.json`` (the walk-through of ``make demo`` reads it). moto
-gives every authenticator the secret ``TOTP_SECRET``: ``python -m scripts.authenticator``
-prints its current code. Development tooling only.
+gives every authenticator the secret ``TOTP_SECRET``: ``.venv/bin/python -m
+scripts.authenticator`` prints its current code. Development tooling only.
 """
 
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,14 @@ def print_challenge_users(users) -> None:
     for user in users:
         print(f"  {user.username:<8} password {user.password:<18} then {user.challenge}")
     print(
-        "  Authenticator codes: python -m scripts.authenticator (moto's secret "
+        f"  Authenticator codes: {shown_interpreter()} -m scripts.authenticator (moto's secret "
         f"{TOTP_SECRET} for every user); a temporary password asks for a new one once."
     )
+
+
+def shown_interpreter() -> str:
+    """This interpreter (the project's virtualenv's), relative to here when below it: the
+    command that runs ``scripts.authenticator`` with what it needs installed."""
+    interpreter = Path(sys.executable)
+    cwd = Path.cwd()
+    return str(interpreter.relative_to(cwd) if interpreter.is_relative_to(cwd) else interpreter)
