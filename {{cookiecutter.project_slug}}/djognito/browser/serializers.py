@@ -300,13 +300,3 @@ class AcceptedSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
 
-
-def __getattr__(name):
-    # SignInErrorSerializer only documents refusals: it lives in .openapi (which a project
-    # without the OpenAPI option does not have). Looked up on demand for the api/schema.py
-    # of projects generated before it moved, which `make update` leaves alone.
-    if name == "SignInErrorSerializer":
-        from .openapi import SignInErrorSerializer
-
-        return SignInErrorSerializer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
