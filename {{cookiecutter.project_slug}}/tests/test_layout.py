@@ -1,5 +1,6 @@
 """The module's layers, as its imports show them: the core needs no DRF, nothing inside
-goes through the compatibility paths, and the module never imports the project."""
+goes through the compatibility paths, the module never imports the project, and no two of
+its modules import each other, directly or around a circle."""
 
 import ast
 from pathlib import Path
@@ -44,3 +45,32 @@ def test_the_module_never_imports_the_project():
     for path in module_files():
         names = imported_modules(path)
         assert not [name for name in names if name.split(".")[0] in ("api", "config")], path
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(MODULE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_the_module_imports_have_no_circle():
+    # Every import counts, those inside functions too: a circle there is still two modules
+    # that cannot be understood one without the other.
+    modules = {module_name(path): path for path in module_files()}
+    imports = {
+        name: {other for other in imported_modules(path) if other in modules and other != name}
+        for name, path in modules.items()
+    }
+    circles, finished = [], set()
+
+    def visit(name, trail):
+        for other in sorted(imports[name]):
+            if other in trail:
+                circles.append([*trail[trail.index(other) :], other])
+            elif other not in finished:
+                visit(other, [*trail, other])
+        finished.add(name)
+
+    for name in sorted(modules):
+        if name not in finished:
+            visit(name, [name])
+    assert circles == []
