@@ -24,6 +24,7 @@ BROWSER_SESSION_FILES = [
     "api/static",
     "tests/test_accounts.py",
     "tests/browser.py",
+    "tests/local_pool.py",
     "tests/test_browser.py",
     "tests/test_browser_accounts.py",
     "tests/test_browser_sessions.py",

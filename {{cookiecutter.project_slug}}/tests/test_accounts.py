@@ -31,6 +31,8 @@ from scripts.ports import free_port
 from scripts.redis_server import RedisServer
 from scripts.seed import EMULATOR_CREDENTIALS, seed
 
+from .local_pool import use_local_pool
+
 pytestmark = pytest.mark.django_db
 
 REGION = "us-east-1"  # moto answers GlobalSignOut from this region's backend only
@@ -638,12 +640,7 @@ def test_passwords_codes_and_tokens_never_reach_the_logs(pool, caplog):
 
 def test_the_local_pool_signs_up_and_resets_with_any_code(moto_pool, settings):
     local = seed(moto_pool.endpoint_url, REGION, settings.COGNITO_ADMIN_GROUP)
-    settings.AWS_COGNITO_USER_POOL_ID = local.pool_id
-    settings.AWS_COGNITO_APP_CLIENT_ID = local.client_id
-    settings.AWS_COGNITO_JWKS_URL = local.jwks_url
-    settings.AWS_COGNITO_ENDPOINT_URL = local.endpoint_url
-    settings.AWS_COGNITO_REGION = REGION
-    reset_verifier()
+    use_local_pool(settings, local)
     username = moto_pool.name("dev")
     body = {"username": username, "password": PASSWORD, "email": "dev@example.com"}
     assert post(browser(), SIGNUP, body).status_code == 202

@@ -19,10 +19,11 @@ from rest_framework.test import APIClient
 
 from djognito import state
 from djognito.browser import cookies
-from djognito.jwt_utils import reset_verifier
 from scripts.cognito_fakes import CognitoErrorServer
 from scripts.ports import free_port
 from scripts.seed import EMULATOR_CREDENTIALS, LocalUser, seed
+
+from .local_pool import use_local_pool
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +41,7 @@ def cognito(moto_emulator):
 @pytest.fixture
 def local_pool(settings, cognito):
     """The project pointed at the emulator for both sign-in and verification."""
-    settings.AWS_COGNITO_REGION = cognito.region
-    settings.AWS_COGNITO_USER_POOL_ID = cognito.pool_id
-    settings.AWS_COGNITO_APP_CLIENT_ID = cognito.client_id
-    settings.AWS_COGNITO_JWKS_URL = cognito.jwks_url
-    settings.AWS_COGNITO_ENDPOINT_URL = cognito.endpoint_url
-    reset_verifier()
+    use_local_pool(settings, cognito)
     return cognito
 
 

@@ -30,9 +30,10 @@ from schemathesis.checks import (
 )
 {%- if cookiecutter.browser_sessions == 'y' %}
 
-from djognito.jwt_utils import reset_verifier
 from scripts.ports import free_port
 from scripts.seed import seed
+
+from .local_pool import use_local_pool
 {%- endif %}
 
 pytestmark = pytest.mark.django_db
@@ -193,12 +194,7 @@ def test_a_sign_in_answer_is_the_documented_one(moto_emulator, settings):
     """A real sign-in (moto's Cognito, which the generated cases cannot reach): its 200,
     with the new CSRF token, is what the schema says."""
     pool = seed(moto_emulator.endpoint_url, SIGN_IN_REGION, settings.COGNITO_ADMIN_GROUP)
-    settings.AWS_COGNITO_REGION = pool.region
-    settings.AWS_COGNITO_USER_POOL_ID = pool.pool_id
-    settings.AWS_COGNITO_APP_CLIENT_ID = pool.client_id
-    settings.AWS_COGNITO_JWKS_URL = pool.jwks_url
-    settings.AWS_COGNITO_ENDPOINT_URL = pool.endpoint_url
-    reset_verifier()
+    use_local_pool(settings, pool)
     bob = next(user for user in pool.users if user.username == "bob")
     browser = Client()
     csrf_token = browser.get("/api/csrf/").json()["csrfToken"]

@@ -28,6 +28,8 @@ from scripts.cognito_fakes import CognitoErrorServer
 from scripts.moto_server import TOTP_SECRET
 from scripts.seed import EMULATOR_CREDENTIALS, seed
 
+from .local_pool import use_local_pool
+
 pytestmark = pytest.mark.django_db
 
 REGION = "ap-northeast-1"  # its own pools on the shared emulator
@@ -660,11 +662,7 @@ def test_the_local_challenge_users_meet_their_steps(moto_pool, browser, settings
     users = seed_challenge_users(local, record)
     assert seed_challenge_users(local, record) == users  # seeding twice changes nothing
     assert json.loads(record.read_text())[0]["username"] == AUTHENTICATOR_USER.username
-    settings.AWS_COGNITO_USER_POOL_ID = local.pool_id
-    settings.AWS_COGNITO_APP_CLIENT_ID = local.client_id
-    settings.AWS_COGNITO_JWKS_URL = local.jwks_url
-    settings.AWS_COGNITO_ENDPOINT_URL = local.endpoint_url
-    reset_verifier()
+    use_local_pool(settings, local)
     for user in users:
         asked = login(APIClient(enforce_csrf_checks=True), user.username, user.password)
         assert asked.json()["challenge"] == user.challenge

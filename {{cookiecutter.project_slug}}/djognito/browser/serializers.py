@@ -299,4 +299,3 @@ class AcceptedSerializer(serializers.Serializer):
     """Request received (the same answer whether or not the account exists)."""
 
     detail = serializers.CharField()
-
