@@ -94,13 +94,17 @@ class VerifiedTokenCache:
         return entry
 
     def put(self, entry: tuple) -> None:
-        """Store ``entry`` (replacing one under the same key), evicting the oldest entries
-        beyond ``maxsize``."""
+        """Store ``entry`` (replacing one under the same key), first evicting the oldest
+        entries that would leave it no room: no reader ever sees more than ``maxsize``."""
+        if not self.maxsize:
+            return
+        key = entry[0][-KEY_CHARACTERS:]
         entries = self._entries
         with self._lock:
-            entries[entry[0][-KEY_CHARACTERS:]] = entry
-            while len(entries) > self.maxsize:
-                del entries[next(iter(entries))]
+            if key not in entries:
+                while len(entries) >= self.maxsize:
+                    del entries[next(iter(entries))]
+            entries[key] = entry
 
     def discard(self, token: str) -> None:
         """Forget ``token`` (expired, or its key left the key set)."""
