@@ -93,7 +93,10 @@ def claims_of(token: str) -> dict:
 
 
 def compact(value) -> str:
-    """One line of JSON (or text), cut to ``WIDTH`` characters."""
+    """One line of JSON (or text), cut to ``WIDTH`` characters; a CSRF token in an answer
+    shows as "…", as cookie values do."""
+    if isinstance(value, dict) and value.get("csrfToken"):
+        value = {**value, "csrfToken": "…"}
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(text.split())
     return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
