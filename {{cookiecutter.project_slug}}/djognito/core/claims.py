@@ -1,6 +1,5 @@
 """The Cognito claim rules: time, issuer, token use, client and claim types."""
 
-import math
 from numbers import Real
 
 from ..conf import CognitoConfig
@@ -15,6 +14,10 @@ from ..errors import (
     TokenNotYetValid,
 )
 
+# I-JSON's exact integers (RFC 7493, section 2.2), far beyond any time Cognito writes:
+# arithmetic between a larger integer and a fraction (exp - iat) would overflow.
+MAX_TIMESTAMP = 2**53 - 1
+
 
 def _timestamp(claims: dict, name: str, required: bool):
     value = claims.get(name)
@@ -22,11 +25,12 @@ def _timestamp(claims: dict, name: str, required: bool):
         if required or name in claims:
             raise InvalidClaim(f"invalid claim: {name} is required and must be a number")
         return None
-    # JSON gives inf for 1e999: a token that never expires is no timestamp.
+    # JSON gives inf for 1e999: a token that never expires is no timestamp. (NaN, which the
+    # parser refuses anyway, fails the range test too.)
     if (
         isinstance(value, bool)
         or not isinstance(value, Real)
-        or (isinstance(value, float) and not math.isfinite(value))
+        or not -MAX_TIMESTAMP <= value <= MAX_TIMESTAMP
     ):
         raise InvalidClaim(f"invalid claim: {name} must be a number")
     return value
@@ -71,12 +75,12 @@ class CognitoClaimsValidator:
         get = claims.get
         leeway = self.leeway
         exp = get("exp")
-        if type(exp) is not int:
+        if type(exp) is not int or not -MAX_TIMESTAMP <= exp <= MAX_TIMESTAMP:
             exp = _timestamp(claims, "exp", required=True)
         if now > exp + leeway:
             raise TokenExpired()
         iat = get("iat")
-        if type(iat) is not int:
+        if type(iat) is not int or not -MAX_TIMESTAMP <= iat <= MAX_TIMESTAMP:
             iat = _timestamp(claims, "iat", required=True)
         if iat > now + leeway:
             raise TokenIssuedInFuture()
@@ -87,7 +91,8 @@ class CognitoClaimsValidator:
             if nbf is not None and nbf > now + leeway:
                 raise TokenNotYetValid()
         # Read later (recent sign-in rules): a number when present.
-        if type(get("auth_time")) is not int and "auth_time" in claims:
+        auth_time = get("auth_time", 0)
+        if type(auth_time) is not int or not -MAX_TIMESTAMP <= auth_time <= MAX_TIMESTAMP:
             _timestamp(claims, "auth_time", required=False)
         if get("iss") != self.issuer:
             raise InvalidIssuer()
