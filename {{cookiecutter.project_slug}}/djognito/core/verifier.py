@@ -14,7 +14,7 @@ from ..errors import (
     UnsupportedHeader,
 )
 from .cache import VerifiedTokenCache, frozen_claims
-from .claims import CognitoClaimsValidator, VerifiedClaims, verified_claims
+from .claims import CognitoClaimsValidator, verified_claims
 from .jwks import KeySet, KeySetState
 from .jws import decode_base64url, parse_json_object, split_token_bytes
 
@@ -115,9 +115,7 @@ class TokenVerifier:
                 return None
             held = self._state_holding(kid, key)
             self.cache.put((token, claims, valid_until, held, kid, key))
-        copy = VerifiedClaims(claims)
-        copy.pool = self.pool
-        return copy
+        return verified_claims(claims, self.pool)
 
     def _state_holding(self, kid: str, key) -> KeySetState:
         """The key set's state when it holds ``key`` under ``kid``; ``NO_KEYS`` when a fetch
