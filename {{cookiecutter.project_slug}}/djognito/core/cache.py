@@ -113,8 +113,3 @@ class VerifiedTokenCache:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == token:
                 del self._entries[key]
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        with self._lock:
-            self._entries.clear()
