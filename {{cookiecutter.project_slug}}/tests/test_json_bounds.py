@@ -10,10 +10,9 @@ I-JSON's exact range.
 
 import dataclasses
 import json
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from djognito.conf import load_config
@@ -23,6 +22,8 @@ from djognito.core.verifier import TokenVerifier
 from djognito.errors import InvalidSignature, MalformedToken
 from djognito.testing import b64url
 
+from .test_token_properties import PROPERTY_SETTINGS
+
 MAX_TESTED_DEPTH = 1100
 # Nine of every ten levels an array, one an object: the shortest text that reaches 1,100
 # levels of both kinds, within the token size bound.
@@ -30,13 +31,9 @@ OBJECT_EVERY = 10
 WRONG_SIGNATURE = b64url(bytes(256))
 TIME_CLAIMS = ("exp", "iat", "nbf", "auth_time")
 
-BOUNDS_SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    derandomize=bool(os.environ.get("CI")),
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# The property tests' settings (fixtures, no deadline, the same examples on CI), with fewer
+# examples: most of these are several kilobytes and an RSA signature each.
+BOUNDS_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=60)
 
 
 def nested(levels: int, kinds=None) -> str:
